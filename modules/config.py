@@ -1,0 +1,211 @@
+"""Configuration: `config.jsonc` parsed with json5 into frozen pydantic models.
+
+A wrong key or value fails at start with `ConfigError`, whose message names the file and
+the dotted key; callers print it and exit, never a stack trace.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import json5
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import ConfigError
+
+StrategyName = Literal["least_busy", "round_robin", "response_time", "random", "weighted"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ServerConfig(_Section):
+    host: str = Field("127.0.0.1", description="Interface to bind; loopback by default.")
+    port: int = Field(5102, ge=0, le=65535, description="TCP port of the API and GUI.")
+    allow_unauthenticated_remote: bool = Field(
+        False, description="Allow a non-loopback bind with no API key (not recommended)."
+    )
+
+
+class AuthConfig(_Section):
+    api_keys: list[str] = Field(default_factory=list, description="Bearer keys for /v1.")
+    admin_key: str | None = Field(None, description="Key for /api/* and the GUI.")
+
+
+class ArenaConfig(_Section):
+    url: str = Field("https://lmarena.ai", description="Upstream site.")
+    page_load_timeout_s: float = Field(45, gt=0, description="Deadline to load the page.")
+    first_byte_timeout_s: float = Field(60, gt=0, description="Deadline for first bytes.")
+    idle_timeout_s: float = Field(60, gt=0, description="Max silence inside a stream.")
+    list_stealth_models: bool = Field(False, description="List models with no organization.")
+    models_cache_file: str = Field("models.json", description="Cached model list (in storage.path).")
+    model_refresh_interval_s: float = Field(600, gt=0, description="Model list refresh period.")
+    attachment_url_allowlist: list[str] = Field(
+        default_factory=list, description="URL prefixes allowed as remote image attachments."
+    )
+
+
+class BrowserEndpoint(_Section):
+    url: str = Field(description="ws:// of a Playwright server or http(s):// of a CDP endpoint.")
+    kind: Literal["playwright", "cdp"] = Field("playwright", description="Protocol.")
+    max_instances: int = Field(20, ge=1, description="Contexts to open on this browser.")
+    executable_path: str | None = Field(None, description="Browser path on the server side.")
+
+
+class BrowserConfig(_Section):
+    executable_path: str | None = Field(None, description="Browser binary; auto when null.")
+    headless: bool = Field(True, description="Run the local browser without a window.")
+    extra_args: list[str] = Field(default_factory=list, description="More Chromium flags.")
+    call_timeout_s: float = Field(30, gt=0, description="Deadline of any browser call.")
+    contexts_per_browser: int = Field(50, ge=1, description="Instances per local browser.")
+    endpoints: list[BrowserEndpoint] = Field(default_factory=list, description="Remote browsers.")
+
+
+class PoolConfig(_Section):
+    initial_instances: int = Field(2, ge=0, description="Instances started at launch.")
+    min_instances: int = Field(1, ge=0, description="Autoscaler floor.")
+    max_instances: int = Field(6, ge=1, description="Autoscaler ceiling.")
+    max_concurrent_per_instance: int = Field(1, ge=1, description="Requests at once per instance.")
+    warm_spares: int = Field(0, ge=0, description="Idle loaded instances kept in reserve.")
+    session_lifetime_s: float = Field(3600, gt=0, description="Regenerate a session after this.")
+    max_requests_per_session: int = Field(500, ge=1, description="Regenerate after N requests.")
+    max_instance_memory_mb: int = Field(600, ge=50, description="Recycle above this renderer RSS.")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> PoolConfig:
+        if self.min_instances > self.max_instances:
+            raise ValueError("pool.min_instances must be <= pool.max_instances")
+        return self
+
+
+class BalancerConfig(_Section):
+    strategy: StrategyName = Field("least_busy", description="How an instance is picked.")
+    max_retries: int = Field(2, ge=0, description="Retries elsewhere before the first byte.")
+    ewma_alpha: float = Field(0.3, gt=0, le=1, description="Weight of the newest latency.")
+    exploration_rate: float = Field(0.05, ge=0, le=1, description="response_time exploration.")
+    stale_after_s: float = Field(300, gt=0, description="Re-explore instances unused this long.")
+
+
+class QueueConfig(_Section):
+    max_size: int = Field(100, ge=0, description="Requests allowed to wait.")
+    timeout_s: float = Field(60, gt=0, description="Longest wait for a free instance.")
+    keepalive_interval_s: float = Field(5, gt=0, description="SSE comment period while waiting.")
+
+
+class HealthConfig(_Section):
+    interval_s: float = Field(10, gt=0, description="Probe period of idle instances.")
+    probe_timeout_s: float = Field(5, gt=0, description="Deadline of one probe.")
+    failure_threshold: int = Field(3, ge=1, description="Consecutive failures to unhealthy.")
+
+
+class AutoscaleConfig(_Section):
+    enabled: bool = Field(True, description="Scale between min and max by load.")
+    interval_s: float = Field(2, gt=0, description="Measure/judge/act period.")
+    scale_up_threshold: float = Field(0.8, gt=0, le=1, description="Utilisation to grow.")
+    scale_down_threshold: float = Field(0.3, ge=0, lt=1, description="Utilisation to shrink.")
+    cooldown_s: float = Field(30, ge=0, description="Low load this long before shrinking.")
+    max_memory_mb: int = Field(4096, ge=100, description="Browser process tree budget.")
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> AutoscaleConfig:
+        if self.scale_down_threshold >= self.scale_up_threshold:
+            raise ValueError(
+                "autoscale.scale_down_threshold must be below autoscale.scale_up_threshold"
+            )
+        return self
+
+
+class ShutdownConfig(_Section):
+    grace_s: float = Field(20, ge=0, description="Drain time for in-flight requests.")
+
+
+class StorageConfig(_Section):
+    enabled: bool = Field(True, description="Keep request and event history in SQLite.")
+    path: str = Field("data", description="Data folder (relative to the config file).")
+    retention_days: float = Field(7, gt=0, description="Drop history older than this.")
+    max_rows: int = Field(1_000_000, ge=1000, description="Drop oldest rows beyond this.")
+
+
+class AlertRule(_Section):
+    name: str = Field(description="Unique rule name.")
+    kind: Literal[
+        "error_rate", "p95_latency", "p95_ttft", "no_usable_instance",
+        "needs_attention", "pool_saturated",
+    ] = Field(description="What the rule watches.")
+    threshold: float = Field(0, description="Value that fires the rule.")
+    window_s: float = Field(300, gt=0, description="Look-back window.")
+    min_samples: int = Field(10, ge=0, description="Samples needed before it can fire.")
+    cooldown_s: float = Field(300, ge=0, description="Quiet time after firing or resolving.")
+
+
+class AlertsConfig(_Section):
+    webhook_url: str | None = Field(None, description="POST alerts here as JSON.")
+    webhook_timeout_s: float = Field(5, gt=0, description="Deadline per webhook call.")
+    webhook_retries: int = Field(3, ge=0, description="Retries of a failed webhook call.")
+    evaluate_interval_s: float = Field(5, gt=0, description="Rule evaluation period.")
+    rules: list[AlertRule] = Field(default_factory=list, description="Alert rules.")
+
+
+class LoggingConfig(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
+    log_prompts: bool = Field(False, description="Log prompt text (off: privacy).")
+
+
+class BridgeConfig(_Section):
+    server: ServerConfig = ServerConfig()
+    auth: AuthConfig = AuthConfig()
+    arena: ArenaConfig = ArenaConfig()
+    browser: BrowserConfig = BrowserConfig()
+    pool: PoolConfig = PoolConfig()
+    balancer: BalancerConfig = BalancerConfig()
+    queue: QueueConfig = QueueConfig()
+    health: HealthConfig = HealthConfig()
+    autoscale: AutoscaleConfig = AutoscaleConfig()
+    shutdown: ShutdownConfig = ShutdownConfig()
+    storage: StorageConfig = StorageConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    logging: LoggingConfig = LoggingConfig()
+    source: str | None = Field(None, exclude=True, description="File this was read from.")
+
+
+def _format_error(err: ValidationError, source: str) -> str:
+    lines = [f"{source}: invalid configuration"]
+    for item in err.errors():
+        key = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        msg = item["msg"]
+        if item["type"] == "extra_forbidden":
+            msg = "unknown key"
+        lines.append(f"  {key}: {msg}")
+    return "\n".join(lines)
+
+
+def parse_config(data: dict[str, Any], source: str = "<config>") -> BridgeConfig:
+    """Validate a parsed mapping; raise ConfigError naming file and key."""
+    try:
+        return BridgeConfig.model_validate({**data, "source": source})
+    except ValidationError as err:
+        raise ConfigError(_format_error(err, source)) from None
+
+
+def load_config(path: str | Path) -> BridgeConfig:
+    """Read a JSONC file; a missing file gives the defaults."""
+    p = Path(path)
+    if not p.exists():
+        return parse_config({}, str(p))
+    try:
+        data = json5.loads(p.read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise ConfigError(f"{p}: not valid JSONC: {err}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{p}: the top level must be an object")
+    return parse_config(data, str(p))
+
+
+def with_overrides(config: BridgeConfig, **sections: dict[str, Any]) -> BridgeConfig:
+    """Return a copy with some keys replaced, validated again (used by the CLI and tests)."""
+    data = config.model_dump()
+    for section, values in sections.items():
+        data[section] = {**data.get(section, {}), **values}
+    return parse_config(data, config.source or "<overrides>")
