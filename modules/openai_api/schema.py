@@ -1,0 +1,165 @@
+"""The OpenAI chat-completions request, validated; what the bridge cannot honour is a 400.
+
+Accepted but ignored (the site offers no such knobs; the model decides): `temperature`,
+`top_p`, `max_tokens`, `max_completion_tokens`, `presence_penalty`, `frequency_penalty`,
+`stop`, `seed`, `user`, `response_format`, `tool_choice` (with no tools), `top_logprobs`
+(with logprobs off), a message's `name`, and any field OpenAI may add later.
+
+Rejected with 400: `n` > 1, non-empty `tools` or `functions`, `logprobs: true`, and
+messages with role `tool` or `function`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from modules.errors import BadRequest
+
+_IGNORE_EXTRA = ConfigDict(extra="ignore", frozen=True)
+
+
+class TextPart(BaseModel):
+    """A `{"type": "text"}` content part."""
+
+    model_config = _IGNORE_EXTRA
+    type: Literal["text"]
+    text: str
+
+
+class ImageUrl(BaseModel):
+    """The `image_url` object of an image part."""
+
+    model_config = _IGNORE_EXTRA
+    url: str = Field(min_length=1)
+    detail: str | None = None
+
+
+class ImagePart(BaseModel):
+    """A `{"type": "image_url"}` content part."""
+
+    model_config = _IGNORE_EXTRA
+    type: Literal["image_url"]
+    image_url: ImageUrl
+
+
+ContentPart = Annotated[TextPart | ImagePart, Field(discriminator="type")]
+
+
+class ChatMessage(BaseModel):
+    """One message of the request."""
+
+    model_config = _IGNORE_EXTRA
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[ContentPart] | None = None
+    name: str | None = None
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _content_shape(cls, value: object) -> object:
+        # Checked first so a wrong type gives one clear message, not one per union branch.
+        if value is not None and not isinstance(value, str | list):
+            raise ValueError("content must be a string, a list of content parts, or null")
+        return value
+
+
+class StreamOptions(BaseModel):
+    """`stream_options`; only `include_usage` has an effect."""
+
+    model_config = _IGNORE_EXTRA
+    include_usage: bool = False
+
+
+class ChatCompletionRequest(BaseModel):
+    """A `POST /v1/chat/completions` body."""
+
+    model_config = _IGNORE_EXTRA
+    model: str = Field(min_length=1)
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    top_p: float | None = Field(default=None, ge=0, le=1)
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_completion_tokens: int | None = Field(default=None, ge=1)
+    presence_penalty: float | None = Field(default=None, ge=-2, le=2)
+    frequency_penalty: float | None = Field(default=None, ge=-2, le=2)
+    stop: str | list[str] | None = None
+    seed: int | None = None
+    user: str | None = None
+    response_format: dict[str, Any] | None = None
+    n: int | None = Field(default=None, ge=1)
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: str | dict[str, Any] | None = None
+    functions: list[dict[str, Any]] | None = None
+    function_call: str | dict[str, Any] | None = None
+    logprobs: bool | None = None
+    top_logprobs: int | None = Field(default=None, ge=0, le=20)
+
+    @property
+    def include_usage(self) -> bool:
+        """True when a streamed response should end with a usage chunk."""
+        return self.stream_options is not None and self.stream_options.include_usage
+
+
+def validate_request(raw: object) -> ChatCompletionRequest:
+    """Validate a decoded JSON body; every problem becomes a BadRequest naming the field."""
+    if not isinstance(raw, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    try:
+        request = ChatCompletionRequest.model_validate(raw)
+    except ValidationError as exc:
+        raise _to_bad_request(exc) from None
+    _reject_unsupported(request)
+    return request
+
+
+def _reject_unsupported(request: ChatCompletionRequest) -> None:
+    if request.n is not None and request.n > 1:
+        raise BadRequest("n > 1 is not supported: the bridge returns one choice.", param="n")
+    if request.tools:
+        raise BadRequest("Tool calling is not supported by this bridge.", param="tools")
+    if request.functions:
+        raise BadRequest("Function calling is not supported by this bridge.", param="functions")
+    if request.logprobs:
+        raise BadRequest("logprobs are not available from the upstream site.", param="logprobs")
+    for index, message in enumerate(request.messages):
+        if message.role in ("tool", "function"):
+            raise BadRequest(
+                f"messages[{index}] has role '{message.role}'; tool results are not supported.",
+                param="messages",
+            )
+
+
+# Location parts pydantic adds for union branches ("str", "list[...]", ...), not fields.
+_BRANCH = re.compile(r"^(str|int|float|bool|list|dict|none)$|[\[\-]")
+
+
+def _param(loc: tuple[int | str, ...]) -> str:
+    """Render a pydantic location as `messages[0].content[1].text`."""
+    out = ""
+    previous: int | str | None = None
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not _BRANCH.search(part) and part != previous:
+            # A tagged union repeats the tag before the field ("text", "text"): keep one.
+            out += f".{part}" if out else part
+        previous = part
+    return out
+
+
+def _to_bad_request(exc: ValidationError) -> BadRequest:
+    # The deepest error is the most specific one when a union reports every branch.
+    error = max(exc.errors(include_url=False), key=lambda e: len(e["loc"]))
+    param = _param(error["loc"])
+    if error["type"] == "missing":
+        return BadRequest(f"Missing required parameter: '{param}'.", param=param)
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        message = "each content part needs a 'type' of 'text' or 'image_url'"
+    else:
+        message = error["msg"].removeprefix("Value error, ")
+    where = f"Invalid value for '{param}'" if param else "Invalid request"
+    return BadRequest(f"{where}: {message.rstrip('.')}.", param=param or None)

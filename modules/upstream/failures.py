@@ -1,0 +1,73 @@
+"""Map an upstream HTTP answer that is not a stream to the domain error that says what to do."""
+
+from __future__ import annotations
+
+import json
+
+from ..errors import (
+    ContentRejected,
+    CoolDown,
+    Forbidden,
+    NeedsAttention,
+    PayloadTooLarge,
+    SessionRejected,
+    UpstreamError,
+    UpstreamServerError,
+)
+from .protocol import CHALLENGE_MARKERS
+
+DEFAULT_RETRY_AFTER_S = 30.0
+
+
+def looks_like_challenge(text: str) -> bool:
+    head = text[:20000]
+    return any(marker in head for marker in CHALLENGE_MARKERS)
+
+
+def _message(body: str) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body.strip()[:200]
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        return data["error"]
+    return body.strip()[:200]
+
+
+def parse_retry_after(value: str | None) -> float:
+    try:
+        return max(1.0, float(value)) if value else DEFAULT_RETRY_AFTER_S
+    except ValueError:
+        return DEFAULT_RETRY_AFTER_S
+
+
+def classify_failure(
+    status: int, body: str, retry_after: str | None, instance_id: str
+) -> Exception:
+    """The error for a non-2xx upstream answer (client errors are not retried)."""
+    msg = _message(body)
+    if status == 403 and looks_like_challenge(body):
+        return NeedsAttention(
+            f"{instance_id}: the site shows a challenge page", instance_id=instance_id
+        )
+    if status == 429:
+        return CoolDown(
+            f"{instance_id}: rate limited by the site ({msg})",
+            retry_after_s=parse_retry_after(retry_after),
+            instance_id=instance_id,
+        )
+    if status == 401:
+        return SessionRejected(f"{instance_id}: session rejected: {msg}", instance_id=instance_id)
+    if status == 403:
+        return Forbidden(f"{instance_id}: forbidden: {msg}", instance_id=instance_id)
+    if status == 413:
+        return PayloadTooLarge(f"upstream: attachment too large: {msg}", code="payload_too_large")
+    if status == 422:
+        return ContentRejected(f"upstream rejected the content: {msg}", code="content_rejected")
+    if status >= 500:
+        return UpstreamServerError(
+            f"{instance_id}: upstream error {status}: {msg}", instance_id=instance_id
+        )
+    return UpstreamError(
+        f"{instance_id}: upstream answered {status}: {msg}", instance_id=instance_id
+    )

@@ -1,0 +1,123 @@
+"""OpenAI messages to upstream chat turns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from modules.errors import BadRequest
+from modules.openai_api.convert import to_chat_turns
+from modules.openai_api.schema import validate_request
+from modules.upstream.body import Attachment, ChatTurn
+from modules.upstream.models import ArenaModel
+
+VISION = ArenaModel("v", "vision", "o", "p", {"text": True, "image": {"multipleImages": True}})
+SINGLE = ArenaModel("s", "single", "o", "p", {"text": True, "image": {"multipleImages": False}})
+TEXT_ONLY = ArenaModel("t", "texty", "o", "p", {"text": True})
+PNG = "data:image/png;base64,iVBORw0KGgo="
+JPEG = "data:image/jpeg;base64,/9j/4AAQ"
+
+
+def _image(url: str) -> dict[str, Any]:
+    return {"type": "image_url", "image_url": {"url": url}}
+
+
+def _convert(
+    messages: list[dict[str, Any]], model: ArenaModel = VISION, **kw: Any
+) -> list[ChatTurn]:
+    return to_chat_turns(validate_request({"model": "m", "messages": messages}), model, **kw)
+
+
+def _rejected(messages: list[dict[str, Any]], model: ArenaModel = VISION, **kw: Any) -> BadRequest:
+    with pytest.raises(BadRequest) as caught:
+        _convert(messages, model, **kw)
+    assert caught.value.param == "messages"
+    return caught.value
+
+
+def test_roles_and_full_history() -> None:
+    turns = _convert(
+        [
+            {"role": "system", "content": "Be brief."},
+            {"role": "developer", "content": "Use metric units."},
+            {"role": "user", "content": "Hi"},
+            {"role": "assistant", "content": None},
+            {"role": "assistant", "content": "Hello!"},
+            {"role": "user", "content": "How far is the moon?"},
+        ]
+    )
+    assert turns == [
+        ChatTurn("system", "Be brief."),
+        ChatTurn("system", "Use metric units."),
+        ChatTurn("user", "Hi"),
+        ChatTurn("assistant", ""),
+        ChatTurn("assistant", "Hello!"),
+        ChatTurn("user", "How far is the moon?"),
+    ]
+
+
+def test_text_parts_are_joined_with_newlines() -> None:
+    parts = [{"type": "text", "text": "one"}, {"type": "text", "text": "two"}]
+    assert _convert([{"role": "user", "content": parts}]) == [ChatTurn("user", "one\ntwo")]
+
+
+def test_data_uris_become_numbered_attachments() -> None:
+    turns = _convert(
+        [
+            {"role": "user", "content": [{"type": "text", "text": "a"}, _image(PNG)]},
+            {"role": "assistant", "content": "ok"},
+            {"role": "user", "content": [_image(JPEG), {"type": "text", "text": "b"}, _image(PNG)]},
+        ]
+    )
+    assert turns[0] == ChatTurn("user", "a", (Attachment("image-1.png", "image/png", PNG),))
+    assert turns[2].text == "b"
+    assert turns[2].attachments == (
+        Attachment("image-2.jpg", "image/jpeg", JPEG),
+        Attachment("image-3.png", "image/png", PNG),
+    )
+
+
+def test_remote_urls_need_the_allowlist() -> None:
+    url = "https://cdn.example.com/cat.webp"
+    error = _rejected([{"role": "user", "content": [_image(url)]}])
+    assert "data: URI" in error.message
+    _rejected(
+        [{"role": "user", "content": [_image(url)]}],
+        url_allowlist=["https://cdn.example.com.evil/", ""],
+    )
+    [turn] = _convert(
+        [{"role": "user", "content": [_image(url)]}], url_allowlist=["https://cdn.example.com/"]
+    )
+    assert turn.attachments == (Attachment("image-1.webp", "image/webp", url),)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://x/y.png",
+        "data:text/plain;base64,aGk=",
+        "data:image/png",
+        "data:image/png;base64,",
+    ],
+)
+def test_bad_image_urls(url: str) -> None:
+    _rejected([{"role": "user", "content": [_image(url)]}])
+
+
+def test_images_to_a_text_only_model() -> None:
+    error = _rejected([{"role": "user", "content": [_image(PNG)]}], TEXT_ONLY)
+    assert "texty" in error.message and "images" in error.message
+
+
+def test_one_image_per_message_when_model_says_so() -> None:
+    [turn] = _convert([{"role": "user", "content": [_image(PNG)]}], SINGLE)
+    assert len(turn.attachments) == 1
+    _rejected([{"role": "user", "content": [_image(PNG), _image(JPEG)]}], SINGLE)
+
+
+@pytest.mark.parametrize("role", ["assistant", "system", "developer"])
+def test_last_message_must_be_user(role: str) -> None:
+    error = _rejected([{"role": "user", "content": "x"}, {"role": role, "content": "y"}])
+    assert "last message" in error.message
