@@ -1,0 +1,45 @@
+"""`/_control`: read and change knobs, counters and recorded requests while running."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from .state import arena_state
+
+router = APIRouter()
+
+
+@router.get("/_control")
+async def read_control(request: Request) -> dict[str, Any]:
+    """Knobs, per-session request counts, totals and active streams."""
+    return arena_state(request).control_snapshot()
+
+
+@router.post("/_control", response_model=None)
+async def update_control(request: Request) -> JSONResponse | dict[str, Any]:
+    """Merge a partial knob update (`{"reset": true}` restores the start knobs)."""
+    state = arena_state(request)
+    try:
+        update = json.loads(await request.body() or b"{}")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return JSONResponse({"error": f"knobs are not valid JSON: {exc}"}, status_code=400)
+    if not isinstance(update, dict):
+        return JSONResponse({"error": "knobs must be a JSON object"}, status_code=400)
+    try:
+        state.update_knobs(update)
+    except ValueError as exc:
+        return JSONResponse({"error": f"invalid knobs: {exc}"}, status_code=400)
+    return state.control_snapshot()
+
+
+@router.get("/_control/requests")
+async def recorded_requests(
+    request: Request, limit: int = Query(200, ge=0)
+) -> dict[str, list[dict[str, Any]]]:
+    """The most recent accepted stream request bodies, oldest first."""
+    recorded = list(arena_state(request).recorded)
+    return {"requests": recorded[len(recorded) - limit :] if limit else []}

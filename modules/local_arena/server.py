@@ -1,0 +1,119 @@
+"""`LocalArena`: run an arena on a free loopback port inside the current event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from .app import create_arena_app
+from .knobs import Knobs
+from .state import ArenaSettings, ArenaState
+
+_START_TIMEOUT_S = 10.0
+_STOP_TIMEOUT_S = 5.0
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to the program embedding it."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class LocalArena:
+    """Async context manager: a real uvicorn serving an arena; `.url` once entered."""
+
+    def __init__(
+        self, settings: ArenaSettings | None = None, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
+        self.settings = settings or ArenaSettings()
+        self.host = host
+        self.port = port
+        self.app = create_arena_app(self.settings)
+        self._server: _EmbeddedServer | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._socket: socket.socket | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL without a trailing slash, e.g. http://127.0.0.1:PORT."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def state(self) -> ArenaState:
+        """The running arena's state (sessions, counters, recorded requests)."""
+        return self.app.state.arena
+
+    @property
+    def knobs(self) -> Knobs:
+        """The knobs in force now."""
+        return self.state.knobs
+
+    def set_knobs(self, **partial: Any) -> Knobs:
+        """Merge a partial update, like POST /_control; `reset=True` restores the start knobs."""
+        return self.state.update_knobs(partial)
+
+    async def __aenter__(self) -> LocalArena:
+        # Bind first so the port is known and free before the server starts.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self._socket, self.port = sock, sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.app,
+            log_level="warning",
+            log_config=None,  # leave the host program's logging alone
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+        )
+        self._server = _EmbeddedServer(config)
+        self._task = asyncio.create_task(self._server.serve(sockets=[sock]), name="local-arena")
+        try:
+            await self._wait_started()
+        except BaseException:
+            await self._stop()
+            raise
+        return self
+
+    async def _wait_started(self) -> None:
+        assert self._server is not None and self._task is not None
+        async with asyncio.timeout(_START_TIMEOUT_S):
+            while not self._server.started:
+                if self._task.done():
+                    self._task.result()
+                    raise RuntimeError("local arena server exited during start-up")
+                await asyncio.sleep(0.005)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._stop()
+
+    async def _stop(self) -> None:
+        """Stop accepting, end stalled streams, wait for the server, then cancel it."""
+        self.state.closing.set()
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._task is not None:
+            try:
+                async with asyncio.timeout(_STOP_TIMEOUT_S):
+                    await asyncio.shield(self._task)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+            self._task = None
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None

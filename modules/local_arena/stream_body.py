@@ -1,0 +1,150 @@
+"""The streamed response: paced `<prefix>:<json>` lines and injected stream faults."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from ..upstream import protocol
+
+PARTICIPANT = protocol.PARTICIPANTS[0]
+
+
+class ConnectionCut(Exception):
+    """Raised inside a started response so the server drops the connection mid-body."""
+
+
+class QuietCuts(logging.Filter):
+    """Drop the server's traceback for cuts we made on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, ConnectionCut)
+
+
+def quiet_cuts(logger_name: str = "uvicorn.error") -> None:
+    """Install QuietCuts on the server's error logger once."""
+    logger = logging.getLogger(logger_name)
+    if not any(isinstance(f, QuietCuts) for f in logger.filters):
+        logger.addFilter(QuietCuts())
+
+
+def line(kind: str, payload: Any) -> bytes:
+    """One stream line, compact like JSON.stringify; raw UTF-8, newlines escaped by JSON."""
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return f"{PARTICIPANT}{kind}:{data}\n".encode()
+
+
+@dataclass
+class StreamPlan:
+    """What one response will send, how fast, and where it breaks."""
+
+    text: list[str]
+    reasoning: list[str] = field(default_factory=list)
+    extras: list[bytes] = field(default_factory=list)  # a2:/ac: lines after the text
+    ttft_s: float = 0.05
+    interval_s: float = 0.02
+    error_after: int | None = None
+    error_message: str = protocol.ERROR_RESOURCE_EXHAUSTED
+    stall_after: int | None = None
+    cut_after: int | None = None
+
+
+class ArenaStream(Response):
+    """Streams a StreamPlan; ends early when the client goes away."""
+
+    media_type = "text/plain; charset=utf-8"
+
+    def __init__(self, plan: StreamPlan, closing: asyncio.Event, on_close: Callable[[], None]):
+        super().__init__(status_code=200)
+        # No content-length: the body is chunked and its length unknown up front.
+        self.raw_headers = [
+            (b"content-type", self.media_type.encode()),
+            (b"cache-control", b"no-cache, no-transform"),
+        ]
+        self.plan = plan
+        self.closing = closing
+        self.on_close = on_close
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+            producer = asyncio.create_task(self._produce(send))
+            watcher = asyncio.create_task(_wait_for_disconnect(receive))
+            done, pending = await asyncio.wait(
+                {producer, watcher}, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in pending:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if producer in done:
+                producer.result()  # re-raises ConnectionCut
+        finally:
+            self.on_close()
+
+    async def _produce(self, send: Send) -> None:
+        plan = self.plan
+        pace = _Pacer(plan.ttft_s, plan.interval_s)
+        for token in plan.reasoning:
+            await pace.next()
+            await _body(send, line(protocol.KIND_REASONING, token))
+        for index in range(len(plan.text) + 1):
+            if await self._fault(send, index):
+                return
+            if index == len(plan.text):
+                break
+            await pace.next()
+            await _body(send, line(protocol.KIND_TEXT, plan.text[index]))
+        for extra in plan.extras:
+            await _body(send, extra)
+        await _body(send, line(protocol.KIND_FINISH, {"finishReason": "stop"}))
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _fault(self, send: Send, sent: int) -> bool:
+        """Inject the fault due after `sent` text tokens; True when the stream is over."""
+        plan, last = self.plan, len(self.plan.text)
+        if plan.cut_after is not None and min(plan.cut_after, last) == sent:
+            raise ConnectionCut(f"cut after {sent} tokens")
+        if plan.stall_after is not None and min(plan.stall_after, last) == sent:
+            await self.closing.wait()  # until the client leaves (watcher) or shutdown
+            raise ConnectionCut("arena shutting down during a stall")
+        if plan.error_after is not None and min(plan.error_after, last) == sent:
+            await _body(send, line(protocol.KIND_ERROR, plan.error_message))
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return True
+        return False
+
+
+class _Pacer:
+    """Sleeps so the first token comes after ttft and the rest at a fixed rate, without drift."""
+
+    def __init__(self, ttft_s: float, interval_s: float) -> None:
+        self.start = time.monotonic() + ttft_s
+        self.interval_s = interval_s
+        self.count = 0
+
+    async def next(self) -> None:
+        due = self.start + self.count * self.interval_s
+        self.count += 1
+        delay = due - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+async def _body(send: Send, chunk: bytes) -> None:
+    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+
+
+async def _wait_for_disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
