@@ -1,0 +1,160 @@
+"""One instance's browser side: an isolated context with one page on the arena site."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import BrowserContext, Page
+
+from ..errors import InstanceFailed, UpstreamTimeout
+from .deadline import with_deadline
+from .host import BrowserHost
+
+log = logging.getLogger(__name__)
+
+RELAY_JS = (Path(__file__).with_name("fetch_relay.js")).read_text(encoding="utf-8")
+
+# Same-origin GET of the home page from inside the page: status, and whether the answer
+# (or the page on screen) is a human challenge. Markers come from the protocol module.
+_PROBE_JS = """async ([markers, timeoutMs]) => {
+  const hit = (t) => markers.some((m) => t.includes(m));
+  const onScreen = hit(document.title) || hit(document.documentElement.outerHTML.slice(0, 20000));
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+  try {
+    const r = await fetch("/", { credentials: "include", signal: ctrl.signal, cache: "no-store" });
+    const text = await r.text();
+    return { status: r.status, challenge: onScreen || hit(text.slice(0, 20000)), error: null };
+  } catch (e) {
+    return { status: 0, challenge: onScreen, error: String(e && e.message || e) };
+  } finally { clearTimeout(timer); }
+}"""
+
+
+class PageSession:
+    """A context + page; every call runs under a deadline and fails fast once dead."""
+
+    def __init__(self, owner: str, host: BrowserHost, context: BrowserContext, page: Page,
+                 call_timeout_s: float) -> None:
+        self.owner = owner
+        self.host = host
+        self.context = context
+        self.page = page
+        self.call_timeout_s = call_timeout_s
+        self.failure: str | None = None
+        self._dead = asyncio.Event()
+        page.on("crash", lambda _p: self._fail("page crashed"))
+        page.on("close", lambda _p: self._fail("page closed"))
+        host.on_lost(lambda _h: self._fail(f"browser {host.label} disconnected"))
+
+    @classmethod
+    async def open(cls, owner: str, host: BrowserHost, call_timeout_s: float,
+                   storage_state: dict | None = None) -> PageSession:
+        """Open a fresh incognito context with the relay script installed."""
+        context = await host.new_context(storage_state)
+        try:
+            await with_deadline(context.add_init_script(RELAY_JS), call_timeout_s,
+                                "add_init_script", owner)
+            page = await with_deadline(context.new_page(), call_timeout_s, "new_page", owner)
+        except BaseException:
+            await _close_quietly(context, host)
+            raise
+        return cls(owner, host, context, page, call_timeout_s)
+
+    @property
+    def alive(self) -> bool:
+        return self.failure is None
+
+    def _fail(self, reason: str) -> None:
+        if self.failure is None:
+            self.failure = reason
+            self._dead.set()
+
+    def _check(self) -> None:
+        if self.failure is not None:
+            raise InstanceFailed(f"{self.owner}: {self.failure}", instance_id=self.owner)
+
+    async def call(self, coro: Any, what: str, timeout_s: float | None = None) -> Any:
+        """Await a page call; it ends early with InstanceFailed if the page dies meanwhile."""
+        self._check()
+        task = asyncio.ensure_future(
+            with_deadline(coro, timeout_s or self.call_timeout_s, what, self.owner))
+        dead = asyncio.ensure_future(self._dead.wait())
+        try:
+            await asyncio.wait({task, dead}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            dead.cancel()
+            if not task.done():
+                task.cancel()
+        if task.done() and not task.cancelled():
+            return task.result()
+        self._check()
+        raise InstanceFailed(f"{self.owner}: {what} interrupted", instance_id=self.owner)
+
+    async def goto(self, url: str, timeout_s: float) -> int:
+        response = await self.call(
+            self.page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000),
+            "page load", timeout_s + 1)
+        return response.status if response is not None else 0
+
+    async def cookies(self) -> dict[str, str]:
+        items = await self.call(self.context.cookies(), "cookies")
+        return {c["name"]: c["value"] for c in items}
+
+    async def wait_for_cookie(self, prefix: str, timeout_s: float) -> dict[str, str]:
+        """Poll the context's cookies until one starting with `prefix` exists."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while True:
+            jar = await self.cookies()
+            if any(name.startswith(prefix) for name in jar):
+                return jar
+            if loop.time() > deadline:
+                raise UpstreamTimeout(f"{self.owner}: no session cookie after {timeout_s:g}s",
+                                      instance_id=self.owner)
+            await asyncio.sleep(0.1)
+
+    async def storage_state(self) -> dict:
+        return await self.call(self.context.storage_state(), "storage state")
+
+    async def content(self) -> str:
+        return await self.call(self.page.content(), "read page")
+
+    async def title(self) -> str:
+        return await self.call(self.page.title(), "read title")
+
+    async def evaluate(self, js: str, arg: Any = None, *, what: str = "evaluate",
+                       timeout_s: float | None = None) -> Any:
+        return await self.call(self.page.evaluate(js, arg), what, timeout_s)
+
+    async def probe(self, markers: tuple[str, ...], timeout_s: float) -> dict[str, Any]:
+        """Same-origin request from the page; reports status and challenge markers."""
+        return await self.evaluate(_PROBE_JS, [list(markers), int(timeout_s * 1000)],
+                                   what="probe", timeout_s=timeout_s + 1)
+
+    async def renderer_memory_mb(self) -> float | None:
+        """JS heap of the page (Chromium only); a cheap proxy for renderer growth."""
+        try:
+            used = await self.evaluate(
+                "() => (performance.memory && performance.memory.usedJSHeapSize) || 0",
+                what="memory", timeout_s=2)
+        except Exception:
+            return None
+        return used / 1e6 if used else None
+
+    async def close(self) -> None:
+        self._fail("closed")
+        await _close_quietly(self.context, self.host)
+
+
+async def _close_quietly(context: BrowserContext, host: BrowserHost) -> None:
+    try:
+        async with asyncio.timeout(10):
+            await context.close()
+    except Exception as err:  # the browser may already be gone
+        log.debug("closing context: %s", err)
+    finally:
+        host.context_closed()
