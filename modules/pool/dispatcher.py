@@ -1,0 +1,129 @@
+"""Hands instances to requests: strategy choice when one is free, a fair FIFO wait otherwise."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..config import BalancerConfig, QueueConfig
+from ..errors import Unavailable
+from .instance import Instance
+from .latency import Ewma
+from .strategies import Strategy, make_strategy
+from .wait_queue import QueueFull, QueueTimeout, WaitQueue, retry_after_s
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Lease:
+    """One request's hold on one instance slot; released exactly once."""
+
+    instance: Instance
+    queue_wait_s: float
+    strategy: str
+    released: bool = False
+
+
+class Dispatcher:
+    """Picks an eligible instance by strategy; queues and wakes waiters without polling."""
+
+    def __init__(self, balancer: BalancerConfig, queue: QueueConfig,
+                 instances: Callable[[], Iterable[Instance]], *, seed: int | None = None) -> None:
+        self._balancer = balancer
+        self._instances = instances
+        self._rng = random.Random(seed)
+        self.strategy: Strategy = self._make(balancer.strategy)
+        self.queue_timeout_s = queue.timeout_s
+        self.queue = WaitQueue(queue.max_size, on_orphan=self._orphan)
+        self.service_time = Ewma(0.2)
+        self.queue_wait = Ewma(0.2)
+        self.arrivals = 0  # requests asked for a lease, ever (the autoscaler takes rates)
+
+    def _make(self, name: str) -> Strategy:
+        return make_strategy(name, rng=self._rng, exploration_rate=self._balancer.exploration_rate,
+                             stale_after_s=self._balancer.stale_after_s)
+
+    def set_strategy(self, name: str) -> None:
+        self.strategy = self._make(name)
+        log.info("strategy is now %s", name)
+
+    def _eligible(self, exclude: set[str]) -> list[Instance]:
+        return [i for i in self._instances()
+                if i.has_room and not i.spare and i.id not in exclude]
+
+    def _pick(self, exclude: set[str]) -> Instance | None:
+        candidates = self._eligible(exclude)
+        if not candidates:
+            return None
+        by_id = {i.id: i for i in candidates}
+        chosen = self.strategy.choose([i.snapshot() for i in candidates], time.monotonic())
+        log.debug("%s chose %s among %d", self.strategy.name, chosen.id, len(candidates))
+        return by_id[chosen.id]
+
+    @staticmethod
+    def _reserve(instance: Instance) -> None:
+        instance.in_flight += 1
+        instance.last_used_at = time.monotonic()
+
+    async def acquire(self, exclude: set[str] | None = None) -> Lease:
+        """A lease on an instance; waits in the FIFO queue; 503 (Unavailable) when it cannot."""
+        exclude = exclude or set()
+        self.arrivals += 1
+        # Requests already waiting go first: a newcomer never jumps the queue.
+        instance = self._pick(exclude) if len(self.queue) == 0 else None
+        if instance is None and exclude:
+            instance = self._pick(set()) if len(self.queue) == 0 else None
+        if instance is not None:
+            self._reserve(instance)
+            return Lease(instance, 0.0, self.strategy.name)
+        started = time.monotonic()
+        try:
+            waiter = self.queue.enqueue()
+        except QueueFull:
+            raise Unavailable("All instances are busy and the queue is full; retry later.",
+                              retry_after_s=self.retry_after(len(self.queue) + 1),
+                              code="queue_full") from None
+        try:
+            instance = await self.queue.wait(waiter, self.queue_timeout_s)
+        except QueueTimeout:
+            raise Unavailable(
+                f"No instance became free within {self.queue_timeout_s:g}s; retry later.",
+                retry_after_s=self.retry_after(len(self.queue) + 1),
+                code="queue_timeout") from None
+        waited = time.monotonic() - started
+        self.queue_wait.update(waited)
+        return Lease(instance, waited, self.strategy.name)
+
+    def retry_after(self, position: int) -> float:
+        slots = sum(i.max_concurrent for i in self._instances() if i.usable) or 1
+        return retry_after_s(position, self.service_time.value, slots)
+
+    def release(self, lease: Lease, service_s: float | None = None) -> None:
+        """Give the slot back (idempotent) and wake the next waiter."""
+        if lease.released:
+            return
+        lease.released = True
+        lease.instance.in_flight = max(0, lease.instance.in_flight - 1)
+        if service_s is not None:
+            self.service_time.update(service_s)
+        self.wake()
+
+    def _orphan(self, instance: Instance) -> None:
+        # A waiter was handed this instance but gave up (timeout/cancel) at the same moment.
+        instance.in_flight = max(0, instance.in_flight - 1)
+        self.wake()
+
+    def wake(self) -> None:
+        """Hand free capacity to waiters, oldest first (called whenever capacity appears)."""
+        while len(self.queue):
+            instance = self._pick(set())
+            if instance is None:
+                return
+            self._reserve(instance)
+            if not self.queue.wake_next(instance):
+                instance.in_flight -= 1
+                return

@@ -1,0 +1,152 @@
+"""An instance: one browser context on the arena, its state machine and its counters."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from ..upstream.identity import SessionIdentity
+from .health_score import HealthScore
+from .latency import Ewma
+from .snapshot import InstanceSnapshot
+
+if TYPE_CHECKING:
+    from ..browser.page_session import PageSession
+    from ..browser.transport import Transport
+
+
+class State(StrEnum):
+    STARTING = "starting"
+    READY = "ready"
+    BUSY = "busy"
+    COOLING_DOWN = "cooling_down"
+    UNHEALTHY = "unhealthy"
+    NEEDS_ATTENTION = "needs_attention"
+    DRAINING = "draining"
+    CLOSED = "closed"
+
+
+ALL_STATES = tuple(s.value for s in State)
+# BUSY is not stored: it is READY with work in flight (see Instance.state).
+_ALLOWED: dict[State, set[State]] = {
+    State.STARTING: {State.READY, State.UNHEALTHY, State.NEEDS_ATTENTION, State.DRAINING,
+                     State.CLOSED},
+    State.READY: {State.COOLING_DOWN, State.UNHEALTHY, State.NEEDS_ATTENTION, State.DRAINING},
+    State.COOLING_DOWN: {State.READY, State.UNHEALTHY, State.NEEDS_ATTENTION, State.DRAINING},
+    State.NEEDS_ATTENTION: {State.READY, State.UNHEALTHY, State.DRAINING},
+    State.UNHEALTHY: {State.DRAINING, State.CLOSED},
+    State.DRAINING: {State.CLOSED},
+    State.CLOSED: set(),
+}
+
+StateListener = Callable[["Instance", str, str, str], None]
+
+
+class InvalidTransition(RuntimeError):
+    """A state change the state machine does not allow."""
+
+
+class Instance:
+    """Everything the coordinator knows about one instance."""
+
+    def __init__(self, instance_id: str, seq: int, *, max_concurrent: int, ewma_alpha: float,
+                 failure_threshold: int, on_state: StateListener,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.id = instance_id
+        self.seq = seq
+        self.max_concurrent = max_concurrent
+        self._clock = clock
+        self._on_state = on_state
+        self._state = State.STARTING
+        self.state_reason = "starting"
+        self.created_at = time.time()
+        self.page: PageSession | None = None
+        self.transport: Transport | None = None
+        self.browser_label = ""
+        self.identity = SessionIdentity(None, None, None)
+        self.session_started_at = time.time()
+        self.session_started_mono = clock()
+        self.session_requests = 0
+        self.total_requests = 0
+        self.in_flight = 0
+        self.last_used_at: float | None = None
+        self.last_evaluation_id: str | None = None
+        self.latency = Ewma(ewma_alpha)
+        self.ttft = Ewma(ewma_alpha)
+        self.health = HealthScore(failure_threshold, clock=clock)
+        self.cooling_until = 0.0
+        self.last_error: str | None = None
+        self.spare = False  # a warm spare: loaded, idle, gets no traffic until promoted
+
+    @property
+    def base_state(self) -> State:
+        return self._state
+
+    @property
+    def state(self) -> State:
+        if self._state is State.READY and self.in_flight > 0:
+            return State.BUSY
+        return self._state
+
+    @property
+    def usable(self) -> bool:
+        return self._state is State.READY and self.page is not None and self.page.alive
+
+    @property
+    def has_room(self) -> bool:
+        return self.usable and self.in_flight < self.max_concurrent
+
+    def can_become(self, new: State) -> bool:
+        return new in _ALLOWED[self._state]
+
+    def set_state(self, new: State, reason: str) -> bool:
+        """Move to `new`; False when already there; InvalidTransition when not allowed."""
+        if new is self._state:
+            self.state_reason = reason
+            return False
+        if new not in _ALLOWED[self._state]:
+            raise InvalidTransition(f"{self.id}: {self._state} -> {new} is not allowed")
+        old_visible = self.state.value
+        self._state = new
+        self.state_reason = reason
+        self._on_state(self, old_visible, self.state.value, reason)
+        return True
+
+    def new_session(self) -> None:
+        self.session_started_at = time.time()
+        self.session_started_mono = self._clock()
+        self.session_requests = 0
+
+    def snapshot(self) -> InstanceSnapshot:
+        return InstanceSnapshot(
+            id=self.id, state=self.state.value, in_flight=self.in_flight,
+            max_concurrent=self.max_concurrent, ewma_latency_s=self.latency.value,
+            samples=self.latency.samples, last_used_at=self.last_used_at,
+            cooling_until=self.cooling_until,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """The JSON view used by /api/instances and the GUI."""
+        return {
+            "id": self.id, "state": self.state.value, "state_reason": self.state_reason,
+            "browser": self.browser_label, "in_flight": self.in_flight,
+            "max_concurrent": self.max_concurrent, "requests": self.total_requests,
+            "ewma_latency_s": _round(self.latency.value), "ewma_ttft_s": _round(self.ttft.value),
+            "last_error": self.last_error, "created_at": self.created_at,
+            "cooling_down_s": _round(max(0.0, self.cooling_until - self._clock())),
+            "error_score": _round(self.health.error_score),
+            "identity": {
+                "user_id": self.identity.user_id,
+                "provisional_user_id": self.identity.provisional_user_id,
+                "session_started_at": self.session_started_at,
+                "session_age_s": _round(time.time() - self.session_started_at),
+                "session_requests": self.session_requests,
+                "last_evaluation_id": self.last_evaluation_id,
+            },
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)

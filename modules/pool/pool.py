@@ -1,0 +1,204 @@
+"""The pool: which instances exist, their lifecycle, and keeping the pool at its target size."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ..config import BridgeConfig
+from ..errors import NeedsAttention
+from ..events import EventBus
+from .dispatcher import Dispatcher
+from .instance import ALL_STATES, Instance, State
+from .launcher import InstanceLauncher
+
+log = logging.getLogger(__name__)
+_RESTART_BACKOFF_S = (0.5, 1, 2, 5, 10, 30)
+
+
+class Pool:
+    """Owns every instance; starts, parks, retires and replaces them."""
+
+    def __init__(self, config: BridgeConfig, launcher: InstanceLauncher, bus: EventBus, *,
+                 seed: int | None = None) -> None:
+        self.config = config
+        self._launcher = launcher
+        self._bus = bus
+        self.instances: dict[str, Instance] = {}
+        self._ids = itertools.count(1)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.target = config.pool.initial_instances
+        self.max_concurrent = config.pool.max_concurrent_per_instance
+        self.warm_spares = config.pool.warm_spares
+        self.dispatcher = Dispatcher(config.balancer, config.queue, self.active, seed=seed)
+        self.restarts = 0
+        self._failures_in_row = 0
+        self.closing = False
+        # Hooks for metrics; the coordinator sets them.
+        self.on_restart: Callable[[str], None] = lambda reason: None
+        self.on_retry: Callable[[], None] = lambda: None
+        self.on_upstream_error: Callable[[str], None] = lambda kind: None
+
+    # --- views -------------------------------------------------------------
+    def active(self) -> list[Instance]:
+        return [i for i in self.instances.values()
+                if i.base_state not in (State.DRAINING, State.CLOSED)]
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(ALL_STATES, 0)
+        for inst in self.instances.values():
+            counts[inst.state.value] += 1
+        return counts
+
+    def usable_count(self) -> int:
+        return sum(1 for i in self.instances.values() if i.usable and not i.spare)
+
+    def serving(self) -> list[Instance]:
+        """Instances that count toward the target size (not spares, not leaving)."""
+        return [i for i in self.active() if not i.spare and i.base_state is not State.UNHEALTHY]
+
+    def get(self, instance_id: str) -> Instance | None:
+        return self.instances.get(instance_id)
+
+    # --- lifecycle ---------------------------------------------------------
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _emit_state(self, inst: Instance, old: str, new: str, reason: str) -> None:
+        log.info("%s %s -> %s (%s)", inst.id, old, new, reason)
+        self._bus.publish("instance", {"id": inst.id, "old_state": old, "new_state": new,
+                                       "reason": reason, "at": time.time()})
+
+    def add(self, *, spare: bool = False) -> Instance:
+        """Create an instance and start it in the background."""
+        seq = next(self._ids)
+        inst = Instance(f"i-{seq}", seq, max_concurrent=self.max_concurrent,
+                        ewma_alpha=self.config.balancer.ewma_alpha,
+                        failure_threshold=self.config.health.failure_threshold,
+                        on_state=self._emit_state)
+        inst.spare = spare
+        self.instances[inst.id] = inst
+        self._emit_state(inst, "new", State.STARTING.value, "spare" if spare else "starting")
+        self._spawn(self._start(inst))
+        return inst
+
+    async def _start(self, inst: Instance) -> None:
+        delay = _RESTART_BACKOFF_S[min(self._failures_in_row, len(_RESTART_BACKOFF_S) - 1)]
+        if self._failures_in_row:
+            await asyncio.sleep(delay)  # the site or browser keeps failing: do not hammer it
+        try:
+            await self._launcher.open(inst)
+        except NeedsAttention as err:
+            inst.last_error = err.message
+            self._failures_in_row = 0
+            if inst.can_become(State.NEEDS_ATTENTION):
+                inst.set_state(State.NEEDS_ATTENTION, err.message)
+            return
+        except Exception as err:
+            self._failures_in_row += 1
+            inst.last_error = getattr(err, "message", str(err))
+            log.warning("%s failed to start: %s", inst.id, inst.last_error)
+            if inst.can_become(State.UNHEALTHY):
+                inst.set_state(State.UNHEALTHY, f"start failed: {inst.last_error}")
+                self.replace(inst, "start failed")
+            return
+        self._failures_in_row = 0
+        if inst.base_state is State.STARTING:
+            inst.set_state(State.READY, "session ready")
+            self.dispatcher.wake()
+        else:  # retired while starting
+            await self._finish_close(inst)
+
+    def ensure_size(self) -> None:
+        """Start instances until serving + spares meet the target."""
+        if self.closing:
+            return
+        missing = self.target - len(self.serving())
+        spares = [i for i in self.active() if i.spare]
+        while missing > 0 and spares:  # promote a warm spare: a swap, not a cold start
+            spare = spares.pop()
+            spare.spare = False
+            missing -= 1
+            log.info("promoted warm spare %s", spare.id)
+            self.dispatcher.wake()
+        for _ in range(missing):
+            self.add()
+        for _ in range(self.warm_spares - len(spares)):
+            self.add(spare=True)
+
+    def retire(self, inst: Instance, reason: str) -> None:
+        """No new work; close once in-flight work has ended."""
+        if inst.base_state in (State.DRAINING, State.CLOSED):
+            return
+        inst.set_state(State.DRAINING, reason)
+        if inst.in_flight == 0:
+            self._spawn(self._finish_close(inst))
+
+    def replace(self, inst: Instance, reason: str) -> None:
+        """Retire `inst` and restore the pool to its size."""
+        self.restarts += 1
+        self.on_restart(reason)
+        self.retire(inst, reason)
+        self.ensure_size()
+
+    def recycle(self, inst: Instance, reason: str) -> Instance:
+        """Fresh context and session: start a successor, then drain this one."""
+        successor = self.add()
+        self.retire(inst, reason)
+        return successor
+
+    def after_release(self, inst: Instance) -> None:
+        if inst.base_state is State.DRAINING and inst.in_flight == 0:
+            self._spawn(self._finish_close(inst))
+
+    async def _finish_close(self, inst: Instance) -> None:
+        if inst.base_state is State.CLOSED:
+            return
+        if inst.base_state is not State.DRAINING:
+            inst.set_state(State.DRAINING, "closing")
+        await self._launcher.close(inst)
+        inst.set_state(State.CLOSED, inst.state_reason)
+        self.instances.pop(inst.id, None)
+
+    # --- outcomes ----------------------------------------------------------
+    def cool_down(self, inst: Instance, retry_after_s: float, reason: str) -> None:
+        if not inst.can_become(State.COOLING_DOWN):
+            return
+        inst.cooling_until = time.monotonic() + retry_after_s
+        inst.set_state(State.COOLING_DOWN, reason)
+        asyncio.get_running_loop().call_later(retry_after_s, self._cool_done, inst)
+
+    def _cool_done(self, inst: Instance) -> None:
+        if inst.base_state is State.COOLING_DOWN:
+            inst.set_state(State.READY, "cool-down over")
+            self.dispatcher.wake()
+
+    def park(self, inst: Instance, reason: str) -> None:
+        if inst.can_become(State.NEEDS_ATTENTION):
+            inst.set_state(State.NEEDS_ATTENTION, reason)
+
+    def mark_failed(self, inst: Instance, reason: str) -> None:
+        """Count a failure; dead pages and repeated failures make the instance unhealthy."""
+        inst.last_error = reason
+        inst.health.mark_bad(reason)
+        dead = inst.page is None or not inst.page.alive
+        if (dead or inst.health.is_unhealthy) and inst.can_become(State.UNHEALTHY):
+            inst.set_state(State.UNHEALTHY, reason)
+            self.replace(inst, "browser died" if dead else "repeated failures")
+
+    async def close(self) -> None:
+        """Close every instance now (shutdown has already drained what it could)."""
+        self.closing = True
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*(self._launcher.close(i) for i in list(self.instances.values())),
+                             return_exceptions=True)
+        self.instances.clear()
+
