@@ -1,0 +1,124 @@
+"""Wires the event bus and request outcomes to metrics, history, alerts and the webhook."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prometheus_client import CollectorRegistry
+
+from ..config import BridgeConfig
+from ..events import Event, EventBus
+from .alerts import AlertEngine, PoolFacts
+from .history import HistoryStore
+from .metrics import BridgeMetrics
+from .quantiles import percentile
+from .records import InstanceEvent, RequestRecord
+from .webhook import WebhookNotifier
+
+if TYPE_CHECKING:
+    from ..pool.pool import Pool
+
+_RATE_WINDOW_S = 60.0
+
+
+class ObservabilityHub:
+    """One place every outcome goes through; writes never block the request path."""
+
+    def __init__(self, config: BridgeConfig, folder: Path, bus: EventBus, pool: Pool) -> None:
+        self._config = config
+        self._bus = bus
+        self._pool = pool
+        self.registry = CollectorRegistry()
+        self.metrics = BridgeMetrics(self.registry)
+        store = config.storage
+        self.history = HistoryStore(folder, retention_days=store.retention_days,
+                                    max_rows=store.max_rows, enabled=store.enabled)
+        self.alerts = AlertEngine(config.alerts.rules)
+        hook = config.alerts
+        self.webhook = (WebhookNotifier(hook.webhook_url, timeout_s=hook.webhook_timeout_s,
+                                        retries=hook.webhook_retries)
+                        if hook.webhook_url else None)
+        self._recent: deque[RequestRecord] = deque(maxlen=5000)
+        self.arrivals = 0
+        bus.listen(self._on_event)
+        pool.on_restart = self.metrics.inc_restart
+        pool.on_retry = self.metrics.inc_retry
+        pool.on_upstream_error = self.metrics.inc_upstream_error
+
+    async def __aenter__(self) -> ObservabilityHub:
+        self.history.start()
+        if self.webhook is not None:
+            self.webhook.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.webhook is not None:
+            await self.webhook.close()
+        self.history.close()
+
+    # --- inputs --------------------------------------------------------------
+    def record_request(self, rec: RequestRecord) -> None:
+        self.metrics.observe_request(rec)
+        if rec.queue_wait_s:
+            self.metrics.observe_queue_wait(rec.queue_wait_s)
+        self.history.record_request(rec)
+        self.alerts.observe(rec)
+        self._recent.append(rec)
+
+    def _on_event(self, event: Event) -> None:
+        data = event.data
+        if event.name == "instance":
+            self.history.record_event(InstanceEvent(
+                ts=event.at, kind="state", instance_id=data["id"], old_state=data["old_state"],
+                new_state=data["new_state"], reason=data["reason"]))
+        elif event.name == "scale":
+            self.metrics.inc_scale(data["action"])
+            self.history.record_event(InstanceEvent(ts=event.at, kind="scale",
+                                                    reason=data["reason"], data=data))
+
+    # --- outputs -------------------------------------------------------------
+    def update_gauges(self) -> None:
+        self.metrics.set_instances(self._pool.counts())
+        self.metrics.set_queue_depth(len(self._pool.dispatcher.queue))
+
+    def rates(self) -> dict[str, Any]:
+        """Requests/s, error rate and TTFT percentiles over the last minute."""
+        cutoff = time.time() - _RATE_WINDOW_S
+        recent = [r for r in self._recent if r.ts >= cutoff]
+        ttfts = [r.ttft_s for r in recent if r.ttft_s is not None]
+        errors = sum(1 for r in recent if r.is_failure)
+        return {
+            "requests_per_s": round(len(recent) / _RATE_WINDOW_S, 3),
+            "error_rate": round(errors / len(recent), 4) if recent else 0.0,
+            "ttft_p50_s": _r(percentile(ttfts, 0.5)), "ttft_p95_s": _r(percentile(ttfts, 0.95)),
+            "window_s": _RATE_WINDOW_S,
+        }
+
+    def pool_facts(self) -> PoolFacts:
+        pool = self._pool
+        attention = [i.id for i in pool.instances.values() if i.state.value == "needs_attention"]
+        at_max = len(pool.serving()) >= self._config.pool.max_instances
+        return PoolFacts(usable_instances=pool.usable_count(), needs_attention=attention,
+                         at_max=at_max, queue_depth=len(pool.dispatcher.queue))
+
+    async def evaluate_alerts(self) -> None:
+        for transition in self.alerts.evaluate(self.pool_facts()):
+            payload = {**transition.to_dict(), "at": time.time()}
+            self.history.record_alert(transition.rule, transition.state, transition.value,
+                                      transition.message)
+            self.history.record_event(InstanceEvent(ts=payload["at"], kind="alert",
+                                                    reason=transition.message, data=payload))
+            self._bus.publish("alert", payload)
+            if self.webhook is not None:
+                self.webhook.notify(payload)
+
+    def exposition(self) -> bytes:
+        self.update_gauges()
+        return self.metrics.exposition()
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
