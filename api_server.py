@@ -1,0 +1,58 @@
+"""Builds the FastAPI app: the OpenAI API, the management API, metrics and the GUI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from modules.config import BridgeConfig
+from modules.coordinator import Coordinator
+from modules.http import admin_routes, openai_routes, ops_routes
+from modules.http.auth import Guard
+from modules.http.errors import install_error_handlers
+
+GUI_DIR = Path(__file__).with_name("gui")
+
+
+def create_app(config: BridgeConfig, *, headless: bool | None = None,
+               seed: int | None = None) -> FastAPI:
+    """A new app; its lifespan owns one Coordinator (browsers, pool, monitors, history)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with Coordinator(config, headless=headless, seed=seed) as coordinator:
+            app.state.coordinator = coordinator
+            yield
+            await coordinator.shutdown()
+
+    app = FastAPI(title="LMArena Bridge", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.guard = Guard(config.auth)
+    install_error_handlers(app)
+    app.include_router(openai_routes.router)
+    app.include_router(admin_routes.public)
+    app.include_router(admin_routes.router)
+    app.include_router(ops_routes.router)
+    _mount_gui(app)
+    return app
+
+
+def _mount_gui(app: FastAPI) -> None:
+    if not GUI_DIR.is_dir():
+        return
+
+    @app.get("/", include_in_schema=False)
+    async def index(request: Request) -> Response:
+        guard: Guard = request.app.state.guard
+        if not guard.admin_required and not guard.admin_ok(request):
+            return Response("The GUI is served on loopback only (set auth.admin_key).", 403)
+        return FileResponse(GUI_DIR / "index.html")
+
+    # The page uses relative paths (css/…, js/…); static files carry no data, so no guard.
+    for sub in ("css", "js"):
+        if (GUI_DIR / sub).is_dir():
+            app.mount(f"/{sub}", StaticFiles(directory=GUI_DIR / sub), name=f"gui-{sub}")

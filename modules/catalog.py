@@ -1,0 +1,66 @@
+"""The model list: discovered from the arena page, cached on disk, looked up by public name."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from .errors import ModelNotFound
+from .upstream.models import ArenaModel, load_models, parse_initial_models, save_models
+
+log = logging.getLogger(__name__)
+
+
+class ModelCatalog:
+    """Models by public name; the cached copy lets the bridge answer before a page loads."""
+
+    def __init__(self, cache_path: Path | None, *, list_stealth: bool) -> None:
+        self._cache_path = cache_path
+        self._list_stealth = list_stealth
+        self._models: dict[str, ArenaModel] = {}
+        self._known = asyncio.Event()
+        if cache_path is not None and cache_path.exists():
+            try:
+                self._set(load_models(cache_path))
+                log.info("loaded %d cached models from %s", len(self._models), cache_path)
+            except (OSError, ValueError) as err:
+                log.warning("ignoring unreadable model cache %s: %s", cache_path, err)
+
+    def _set(self, models: list[ArenaModel]) -> None:
+        self._models = {m.public_name: m for m in models
+                        if self._list_stealth or not m.is_stealth}
+        if self._models:
+            self._known.set()
+
+    def update_from_html(self, html: str) -> None:
+        """Refresh from a freshly loaded page (every instance load does this)."""
+        models = parse_initial_models(html)
+        if not models:
+            return
+        changed = {m.public_name for m in models} != set(self._models)
+        self._set(models)
+        if changed and self._cache_path is not None:
+            try:
+                self._cache_path.parent.mkdir(parents=True, exist_ok=True)
+                save_models(self._cache_path, models)
+            except OSError as err:
+                log.warning("cannot write model cache: %s", err)
+            log.info("model list: %d models", len(self._models))
+
+    def list(self) -> list[ArenaModel]:
+        return sorted(self._models.values(), key=lambda m: m.public_name)
+
+    async def resolve(self, name: str, wait_s: float) -> ArenaModel:
+        """The model called `name`; waits briefly for a first page load if none is known."""
+        if not self._known.is_set():
+            try:
+                async with asyncio.timeout(wait_s):
+                    await self._known.wait()
+            except TimeoutError:
+                pass
+        model = self._models.get(name)
+        if model is None:
+            raise ModelNotFound(f"The model '{name}' does not exist", param="model",
+                                code="model_not_found")
+        return model

@@ -1,0 +1,160 @@
+"""The coordinator owns everything with a lifetime: browsers, pool, monitors, history."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from .browser.driver import BrowserDriver
+from .catalog import ModelCatalog
+from .completion import CompletionRunner
+from .config import BridgeConfig
+from .errors import NotFound
+from .events import EventBus
+from .health_monitor import HealthMonitor
+from .observability.hub import ObservabilityHub
+from .pool.instance import Instance, State
+from .pool.launcher import InstanceLauncher
+from .pool.pool import Pool
+from .recurring import RecurringTask
+from .scaling.autoscaler import Autoscaler
+from .settings import SettingsManager
+
+log = logging.getLogger(__name__)
+
+
+def data_dir(config: BridgeConfig) -> Path:
+    """The storage folder, relative to the config file's folder."""
+    base = Path(config.source).parent if config.source and config.source[0] != "<" else Path()
+    return (base / config.storage.path).resolve()
+
+
+class Coordinator:
+    """Async context manager: starts the pool and its helpers, shuts them down in order."""
+
+    def __init__(self, config: BridgeConfig, *, headless: bool | None = None,
+                 seed: int | None = None) -> None:
+        self.config = config
+        self.started_at = time.time()
+        self.bus = EventBus()
+        self.driver = BrowserDriver(config.browser, headless=headless)
+        self.catalog = ModelCatalog(data_dir(config) / config.arena.models_cache_file,
+                                    list_stealth=config.arena.list_stealth_models)
+        self.launcher = InstanceLauncher(config, self.driver, self.catalog.update_from_html)
+        self.pool = Pool(config, self.launcher, self.bus, seed=seed)
+        self.runner = CompletionRunner(self.pool, max_retries=config.balancer.max_retries)
+        self.obs = ObservabilityHub(config, data_dir(config), self.bus, self.pool)
+        self.health = HealthMonitor(config, self.pool, self.launcher)
+        self.autoscaler = Autoscaler(config, self.pool, self.driver, self.bus, self.obs)
+        self.settings = SettingsManager(config, self)
+        self.accepting = True
+        self._tasks = [
+            RecurringTask("health", self.health.step, config.health.interval_s),
+            RecurringTask("autoscale", self.autoscaler.step, config.autoscale.interval_s),
+            RecurringTask("summary", self._publish_summary, 1.0),
+            RecurringTask("alerts", self.obs.evaluate_alerts, config.alerts.evaluate_interval_s),
+        ]
+        self._stack = contextlib.AsyncExitStack()
+
+    async def __aenter__(self) -> Coordinator:
+        await self._stack.__aenter__()
+        try:
+            await self._stack.enter_async_context(self.driver)
+            self.driver.on_host_lost(lambda host: self.health.on_host_lost(host))
+            await self._stack.enter_async_context(self.obs)
+            self._stack.push_async_callback(self.pool.close)
+            self.pool.ensure_size()
+            for task in self._tasks:
+                task.start()
+                self._stack.push_async_callback(task.stop)
+        except BaseException:
+            await self._stack.aclose()
+            raise
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.shutdown()
+
+    async def shutdown(self, grace_s: float | None = None) -> None:
+        """Stop accepting, drain in-flight work up to the grace period, then close all."""
+        if not self.accepting and self._stack is None:
+            return
+        self.accepting = False
+        grace = self.config.shutdown.grace_s if grace_s is None else grace_s
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while self.in_flight() and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        if self.in_flight():
+            log.warning("shutdown: %d requests still running after %gs; cancelling",
+                        self.in_flight(), grace)
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            await stack.aclose()
+
+    def in_flight(self) -> int:
+        return sum(i.in_flight for i in self.pool.instances.values())
+
+    async def wait_ready(self, count: int = 1, timeout_s: float = 60) -> None:
+        """Wait until `count` instances are usable (start-up progress, tests)."""
+        async with asyncio.timeout(timeout_s):
+            while self.pool.usable_count() < count:
+                await asyncio.sleep(0.05)
+
+    # --- views -------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        instances = self.pool.instances.values()
+        return {
+            "pool": {"total": len(self.pool.active()), "target": self.pool.target,
+                     "by_state": {k: v for k, v in self.pool.counts().items() if v},
+                     "usable": self.pool.usable_count(),
+                     "in_flight": sum(i.in_flight for i in instances),
+                     "capacity": sum(i.max_concurrent for i in instances if i.usable),
+                     "restarts": self.pool.restarts},
+            "queue": {"depth": len(self.pool.dispatcher.queue),
+                      "max_size": self.pool.dispatcher.queue.max_size},
+            "strategy": self.pool.dispatcher.strategy.name,
+            "autoscaler": self.autoscaler.view(),
+            "rates": self.obs.rates(),
+            "browsers": [{"label": h.label, "pid": h.pid, "remote": h.remote,
+                          "contexts": h.contexts} for h in self.driver.hosts if not h.lost],
+            "accepting": self.accepting,
+            "uptime_s": round(time.time() - self.started_at, 1),
+        }
+
+    def instances(self) -> list[dict[str, Any]]:
+        return [i.describe() for i in sorted(self.pool.instances.values(), key=lambda i: i.seq)]
+
+    async def _publish_summary(self) -> None:
+        self.obs.update_gauges()
+        if self.bus.has_subscribers():
+            self.bus.publish("summary", {**self.status(), "instances": self.instances()})
+
+    # --- actions -----------------------------------------------------------
+    def add_instance(self) -> dict[str, Any]:
+        self.pool.target += 1
+        return self.pool.add().describe()
+
+    def remove_instance(self, instance_id: str) -> dict[str, Any]:
+        inst = self._get(instance_id)
+        self.pool.target = max(0, self.pool.target - 1)
+        self.pool.retire(inst, "removed by operator")
+        return inst.describe()
+
+    def recycle_instance(self, instance_id: str) -> dict[str, Any]:
+        inst = self._get(instance_id)
+        return self.pool.recycle(inst, "session recycled by operator").describe()
+
+    async def open_visible(self, instance_id: str) -> dict[str, Any]:
+        inst = self._get(instance_id)
+        return await self.health.open_visible(inst)
+
+    def _get(self, instance_id: str) -> Instance:
+        inst = self.pool.get(instance_id)
+        if inst is None or inst.base_state is State.CLOSED:
+            raise NotFound(f"No instance '{instance_id}'", param="id", code="instance_not_found")
+        return inst

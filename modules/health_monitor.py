@@ -1,0 +1,106 @@
+"""Probes idle instances, parks challenged ones, replaces broken ones, renews old sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from typing import Any
+
+from .browser.host import BrowserHost
+from .config import BridgeConfig
+from .errors import Conflict
+from .pool.instance import Instance, State
+from .pool.launcher import InstanceLauncher
+from .pool.pool import Pool
+from .upstream.protocol import AUTH_COOKIE, CHALLENGE_MARKERS
+
+log = logging.getLogger(__name__)
+
+
+class HealthMonitor:
+    """One `step()` per `health.interval_s`; every probe runs under a deadline."""
+
+    def __init__(self, config: BridgeConfig, pool: Pool, launcher: InstanceLauncher) -> None:
+        self._config = config
+        self._pool = pool
+        self._launcher = launcher
+
+    async def step(self) -> None:
+        targets = [i for i in self._pool.instances.values() if _probe_due(i)]
+        await asyncio.gather(*(self._check(i) for i in targets))
+        self._renew_sessions()
+        await self._recycle_heavy()
+
+    async def _check(self, inst: Instance) -> None:
+        if inst.page is None or not inst.page.alive:
+            self._pool.mark_failed(inst, "page is gone")
+            return
+        try:
+            result = await inst.page.probe(CHALLENGE_MARKERS, self._config.health.probe_timeout_s)
+            jar = await inst.page.cookies()
+        except Exception as err:
+            self._pool.mark_failed(inst, f"probe failed: {getattr(err, 'message', err)}")
+            return
+        if result["challenge"]:
+            inst.health.mark_bad("challenge")
+            self._pool.park(inst, "the site shows a challenge; a person must open it")
+            return
+        if result["status"] != 200 or not any(n.startswith(AUTH_COOKIE) for n in jar):
+            why = result["error"] or f"status {result['status']}"
+            if result["status"] == 200:
+                why = "session cookie missing"
+            self._pool.mark_failed(inst, f"probe: {why}")
+            return
+        inst.health.mark_good()
+        if inst.base_state is State.NEEDS_ATTENTION:
+            # The site answers normally again; reload so the page on screen is normal too.
+            if await self._launcher.reload(inst) and inst.can_become(State.READY):
+                inst.set_state(State.READY, "challenge cleared")
+                self._pool.dispatcher.wake()
+
+    def _renew_sessions(self) -> None:
+        cfg = self._config.pool
+        now = time.monotonic()
+        for inst in list(self._pool.instances.values()):
+            if inst.base_state is not State.READY or inst.spare:
+                continue
+            too_old = now - inst.session_started_mono > cfg.session_lifetime_s
+            too_used = inst.session_requests >= cfg.max_requests_per_session
+            if too_old or too_used:
+                why = "session lifetime reached" if too_old else "request budget reached"
+                self._pool.recycle(inst, why)
+
+    async def _recycle_heavy(self) -> None:
+        limit = self._config.pool.max_instance_memory_mb
+        for inst in list(self._pool.instances.values()):
+            if inst.base_state is not State.READY or inst.page is None:
+                continue
+            used = await inst.page.renderer_memory_mb()
+            if used is not None and used > limit:
+                self._pool.recycle(inst, f"page memory {used:.0f} MB > {limit} MB")
+
+    def on_host_lost(self, host: BrowserHost) -> None:
+        """A browser died: its instances fail fast and are replaced."""
+        for inst in list(self._pool.instances.values()):
+            if inst.page is not None and inst.page.host is host:
+                self._pool.mark_failed(inst, f"browser {host.label} disconnected")
+
+    async def open_visible(self, inst: Instance) -> dict[str, Any]:
+        """Show the instance in a headed window so a person can act (never automated)."""
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            raise Conflict("Cannot open a visible window: this machine has no display "
+                           "(DISPLAY is not set). Run the bridge on a desktop, or with "
+                           "--headed under a display server, then try again.",
+                           code="no_display")
+        await self._launcher.move_to_visible(inst)
+        return {"opened": True, "instance": inst.describe()}
+
+
+def _probe_due(inst: Instance) -> bool:
+    if inst.page is None or not inst.page.alive:
+        return inst.base_state in (State.READY, State.COOLING_DOWN)
+    if inst.base_state is State.NEEDS_ATTENTION:
+        return True
+    return inst.base_state is State.READY and inst.in_flight == 0

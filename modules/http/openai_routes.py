@@ -1,0 +1,43 @@
+"""The OpenAI surface: /v1/chat/completions and /v1/models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from ..coordinator import Coordinator
+from ..errors import ModelNotFound
+from ..upstream.models import ArenaModel
+from .chat import chat_completions
+
+
+def _require_key(request: Request) -> None:
+    request.app.state.guard.check_api(request)
+
+
+router = APIRouter(prefix="/v1", dependencies=[Depends(_require_key)])
+router.add_api_route("/chat/completions", chat_completions, methods=["POST"])
+
+
+def _model_object(model: ArenaModel, created: int) -> dict[str, Any]:
+    return {"id": model.public_name, "object": "model", "created": created,
+            "owned_by": model.organization or model.provider or "lmarena",
+            "modality": model.modality, "upstream_id": model.id}
+
+
+@router.get("/models")
+async def list_models(request: Request) -> dict[str, Any]:
+    coord: Coordinator = request.app.state.coordinator
+    created = int(coord.started_at)
+    return {"object": "list", "data": [_model_object(m, created) for m in coord.catalog.list()]}
+
+
+@router.get("/models/{model_id:path}")
+async def get_model(model_id: str, request: Request) -> dict[str, Any]:
+    coord: Coordinator = request.app.state.coordinator
+    for model in coord.catalog.list():
+        if model.public_name == model_id:
+            return _model_object(model, int(coord.started_at))
+    raise ModelNotFound(f"The model '{model_id}' does not exist", param="model",
+                        code="model_not_found")

@@ -1,0 +1,111 @@
+"""Autoscaler: measure the pool, ask the pure judge, act by one instance at a time."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+import psutil
+
+from ..config import BridgeConfig
+from ..events import EventBus
+from ..pool.instance import State
+from .judge import Judge, LoadSample, ScaleDecision, ScaleSettings
+from .measure import container_memory_limit_mb, process_tree_stats
+
+if TYPE_CHECKING:
+    from ..browser.driver import BrowserDriver
+    from ..observability.hub import ObservabilityHub
+    from ..pool.pool import Pool
+
+log = logging.getLogger(__name__)
+
+
+class Autoscaler:
+    """Keeps the pool between min and max by load; every decision is logged with its reason."""
+
+    def __init__(self, config: BridgeConfig, pool: Pool, driver: BrowserDriver, bus: EventBus,
+                 obs: ObservabilityHub) -> None:
+        self.enabled = config.autoscale.enabled
+        self._pool = pool
+        self._driver = driver
+        self._bus = bus
+        self._obs = obs
+        settings = ScaleSettings.from_config(config.pool, config.autoscale)
+        limit = container_memory_limit_mb()
+        if limit is not None and limit * 0.8 < settings.max_memory_mb:
+            # Inside a container the cgroup limit is the real budget; keep 20% for the rest.
+            settings = dataclasses.replace(settings, max_memory_mb=limit * 0.8)
+        self.judge = Judge(settings)
+        self.last_decision: dict[str, Any] | None = None
+        self._last_at = time.monotonic()
+        self._last_arrivals = 0
+        self._proc_cache: dict[int, psutil.Process] = {}
+
+    def configure(self, **changes: Any) -> None:
+        """Apply new min/max/thresholds at run time."""
+        if "enabled" in changes:
+            self.enabled = bool(changes.pop("enabled"))
+        if changes:
+            self.judge = self.judge.with_settings(**changes)
+
+    def measure(self) -> LoadSample:
+        pool = self._pool
+        now = time.monotonic()
+        arrivals = pool.dispatcher.arrivals
+        rate = (arrivals - self._last_arrivals) / max(1e-3, now - self._last_at)
+        self._last_at, self._last_arrivals = now, arrivals
+        serving = pool.serving()
+        usable = [i for i in serving if i.usable]
+        rss, cpu = process_tree_stats(self._driver.browser_pids(), self._proc_cache)
+        contexts = sum(h.contexts for h in self._driver.hosts if not h.lost and h.pid)
+        wait = pool.dispatcher.queue_wait.value or 0.0
+        return LoadSample(
+            at=now, instances=len(serving),
+            starting=sum(1 for i in serving if i.base_state is State.STARTING),
+            in_flight=sum(i.in_flight for i in serving),
+            capacity=sum(i.max_concurrent for i in usable),
+            queue_depth=len(pool.dispatcher.queue), p95_wait_s=wait,
+            arrival_rate_per_s=rate, mean_service_s=pool.dispatcher.service_time.value,
+            cpu_percent=cpu, browser_memory_mb=rss,
+            memory_per_instance_mb=rss / contexts if contexts else None)
+
+    async def step(self) -> None:
+        if not self.enabled:
+            return
+        decision = self.judge.decide(self.measure())
+        self._record(decision)
+        if decision.action == "up":
+            self._pool.target = decision.current + 1
+            self._pool.ensure_size()
+        elif decision.action == "down":
+            self._shrink(decision)
+
+    def _shrink(self, decision: ScaleDecision) -> None:
+        idle = [i for i in self._pool.serving() if i.usable and i.in_flight == 0]
+        if not idle:
+            return
+        victim = max(idle, key=lambda i: i.seq)  # newest first: oldest sessions are warm
+        self._pool.target = decision.current - 1
+        self._pool.retire(victim, f"autoscaler: {decision.reason}")
+
+    def _record(self, decision: ScaleDecision) -> None:
+        view = {"action": decision.action, "current": decision.current,
+                "target": decision.target, "needed": decision.needed,
+                "reason": decision.reason, "at": time.time()}
+        changed = (self.last_decision is None or decision.action != "hold"
+                   or self.last_decision["reason"] != decision.reason)
+        self.last_decision = view
+        if decision.action != "hold":
+            log.info("autoscaler %s: %s", decision.action, decision.reason)
+            self._bus.publish("scale", view)
+        elif changed:
+            log.debug("autoscaler hold: %s", decision.reason)
+
+    def view(self) -> dict[str, Any]:
+        s = self.judge.settings
+        return {"enabled": self.enabled, "last_decision": self.last_decision,
+                "min_instances": s.min_instances, "max_instances": s.max_instances,
+                "memory_budget_mb": round(s.max_memory_mb)}

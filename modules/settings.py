@@ -1,0 +1,109 @@
+"""Run-time settings: read, validate, apply at once, and write back to config.jsonc."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .config import BridgeConfig, StrategyName
+from .errors import BadRequest
+from .jsonc_edit import write_jsonc_changes
+
+if TYPE_CHECKING:
+    from .coordinator import Coordinator
+
+log = logging.getLogger(__name__)
+
+# Setting name -> its key path in config.jsonc.
+CONFIG_PATHS: dict[str, tuple[str, ...]] = {
+    "strategy": ("balancer", "strategy"),
+    "min_instances": ("pool", "min_instances"),
+    "max_instances": ("pool", "max_instances"),
+    "max_concurrent_per_instance": ("pool", "max_concurrent_per_instance"),
+    "autoscale_enabled": ("autoscale", "enabled"),
+    "scale_up_threshold": ("autoscale", "scale_up_threshold"),
+    "scale_down_threshold": ("autoscale", "scale_down_threshold"),
+    "cooldown_s": ("autoscale", "cooldown_s"),
+}
+
+
+class Settings(BaseModel):
+    """What an operator may change while the bridge runs."""
+
+    model_config = ConfigDict(extra="forbid")
+    strategy: StrategyName
+    min_instances: int = Field(ge=0)
+    max_instances: int = Field(ge=1)
+    max_concurrent_per_instance: int = Field(ge=1)
+    autoscale_enabled: bool
+    scale_up_threshold: float = Field(gt=0, le=1)
+    scale_down_threshold: float = Field(ge=0, lt=1)
+    cooldown_s: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.min_instances > self.max_instances:
+            raise ValueError("min_instances must be <= max_instances")
+        if self.scale_down_threshold >= self.scale_up_threshold:
+            raise ValueError("scale_down_threshold must be below scale_up_threshold")
+        return self
+
+
+class SettingsManager:
+    """Owns the current Settings; applies changes to the pool, judge and config file."""
+
+    def __init__(self, config: BridgeConfig, coordinator: Coordinator) -> None:
+        self._coord = coordinator
+        self._path = Path(config.source) if config.source and config.source[0] != "<" else None
+        self.current = Settings(
+            strategy=config.balancer.strategy, min_instances=config.pool.min_instances,
+            max_instances=config.pool.max_instances,
+            max_concurrent_per_instance=config.pool.max_concurrent_per_instance,
+            autoscale_enabled=config.autoscale.enabled,
+            scale_up_threshold=config.autoscale.scale_up_threshold,
+            scale_down_threshold=config.autoscale.scale_down_threshold,
+            cooldown_s=config.autoscale.cooldown_s)
+
+    def view(self) -> dict[str, Any]:
+        return {**self.current.model_dump(), "config_file": str(self._path) if self._path else None}
+
+    def update(self, patch: dict[str, Any]) -> dict[str, Any]:
+        """Validate a partial update, apply it now, and save it to the config file."""
+        if not isinstance(patch, dict):
+            raise BadRequest("The body must be a JSON object of settings.")
+        try:
+            new = Settings.model_validate({**self.current.model_dump(), **patch})
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise BadRequest(f"Invalid setting {where or ''}: {first['msg']}".strip(),
+                             param=where or None) from None
+        changed = {k: v for k, v in new.model_dump().items()
+                   if getattr(self.current, k) != v}
+        self._apply(new, changed)
+        self.current = new
+        if changed and self._path is not None and self._path.exists():
+            write_jsonc_changes(self._path, {CONFIG_PATHS[k]: v for k, v in changed.items()})
+            log.info("saved settings %s to %s", sorted(changed), self._path)
+        return self.view()
+
+    def _apply(self, new: Settings, changed: dict[str, Any]) -> None:
+        pool = self._coord.pool
+        if "strategy" in changed:
+            pool.dispatcher.set_strategy(new.strategy)
+        if "max_concurrent_per_instance" in changed:
+            pool.max_concurrent = new.max_concurrent_per_instance
+            for inst in pool.instances.values():
+                inst.max_concurrent = new.max_concurrent_per_instance
+        judge_keys = {"min_instances", "max_instances", "scale_up_threshold",
+                      "scale_down_threshold", "cooldown_s", "max_concurrent_per_instance"}
+        self._coord.autoscaler.configure(
+            enabled=new.autoscale_enabled,
+            **{k: v for k, v in changed.items() if k in judge_keys})
+        if {"min_instances", "max_instances"} & changed.keys():
+            pool.target = min(max(pool.target, new.min_instances), new.max_instances)
+            pool.ensure_size()
+        pool.dispatcher.wake()

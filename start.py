@@ -1,0 +1,141 @@
+"""Start LMArena Bridge: python start.py [--demo] [--config PATH] [--port P] ..."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ipaddress
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from api_server import create_app
+from modules.browser.driver import detect_browser
+from modules.config import BridgeConfig, load_config, with_overrides
+from modules.errors import BridgeError
+
+log = logging.getLogger("lmarena_bridge")
+DEFAULT_CONFIG = Path(__file__).with_name("config.jsonc")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="OpenAI-compatible API over LMArena browser sessions")
+    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config.jsonc to read")
+    p.add_argument("--demo", action="store_true", help="run against a local arena in-process")
+    p.add_argument("--arena-url", help="upstream site (overrides arena.url)")
+    p.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port to bind (default 5102)")
+    p.add_argument("--instances", type=int, help="instances to start with")
+    p.add_argument("--headed", action="store_true", help="show browser windows")
+    return p.parse_args(argv)
+
+
+def build_config(args: argparse.Namespace, arena_url: str | None = None) -> BridgeConfig:
+    config = load_config(args.config)
+    server: dict[str, Any] = {}
+    if args.host:
+        server["host"] = args.host
+    if args.port is not None:
+        server["port"] = args.port
+    pool: dict[str, Any] = {}
+    if args.instances is not None:
+        pool = {"initial_instances": args.instances,
+                "min_instances": min(config.pool.min_instances, args.instances),
+                "max_instances": max(config.pool.max_instances, args.instances)}
+    arena = {"url": arena_url or args.arena_url} if (arena_url or args.arena_url) else {}
+    browser = {"headless": False} if args.headed else {}
+    return with_overrides(config, server=server, pool=pool, arena=arena, browser=browser)
+
+
+def check_exposure(config: BridgeConfig) -> None:
+    """Refuse a non-loopback bind with no API key unless explicitly allowed."""
+    host = config.server.host
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not config.auth.api_keys and not config.server.allow_unauthenticated_remote:
+        raise BridgeError(
+            f"refusing to listen on {host} with no API key: set auth.api_keys in the config "
+            "(or server.allow_unauthenticated_remote: true if you really mean it)")
+
+
+class BridgeServer(uvicorn.Server):
+    """uvicorn server that stops new completions (503) as soon as a signal arrives."""
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        coordinator = getattr(self.config.app.state, "coordinator", None)
+        if coordinator is not None:
+            coordinator.accepting = False
+        super().handle_exit(sig, frame)
+
+
+async def report_progress(server: BridgeServer, config: BridgeConfig) -> None:
+    """Print where to connect, which browser runs, and instances as they come up."""
+    while not server.started:
+        await asyncio.sleep(0.1)
+    coordinator = server.config.app.state.coordinator
+    base = f"http://{config.server.host}:{server.servers[0].sockets[0].getsockname()[1]}"
+    print(f"LMArena Bridge on {base}/v1  (GUI: {base}/)", flush=True)
+    print(f"upstream: {config.arena.url}", flush=True)
+    print(f"browser: {coordinator.driver.binary.describe()}", flush=True)
+    shown = -1
+    while True:
+        ready = coordinator.pool.usable_count()
+        total = len(coordinator.pool.serving())
+        if ready != shown:
+            print(f"instances ready: {ready}/{total}", flush=True)
+            shown = ready
+        await asyncio.sleep(0.5)
+
+
+async def serve(config: BridgeConfig) -> None:
+    await detect_browser(config.browser, headless=config.browser.headless)  # clear error early
+    app = create_app(config)
+    server = BridgeServer(uvicorn.Config(
+        app, host=config.server.host, port=config.server.port, log_level="warning",
+        timeout_graceful_shutdown=max(1, int(config.shutdown.grace_s))))
+    progress = asyncio.create_task(report_progress(server, config))
+    try:
+        await server.serve()
+    finally:
+        progress.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await progress
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    if not args.demo:
+        config = build_config(args)
+        check_exposure(config)
+        await serve(config)
+        return
+    from modules.local_arena import LocalArena
+
+    async with LocalArena() as arena:
+        print(f"local arena (demo upstream) on {arena.url}", flush=True)
+        config = build_config(args, arena_url=arena.url)
+        check_exposure(config)
+        await serve(config)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        level = load_config(args.config).logging.level
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        asyncio.run(main_async(args))
+    except BridgeError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
