@@ -38,8 +38,9 @@ class ModelCatalog:
         models = parse_initial_models(html)
         if not models:
             return
-        changed = {m.public_name for m in models} != set(self._models)
+        before = set(self._models)
         self._set(models)
+        changed = set(self._models) != before
         if changed and self._cache_path is not None:
             try:
                 self._cache_path.parent.mkdir(parents=True, exist_ok=True)

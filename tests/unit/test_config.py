@@ -1,0 +1,61 @@
+"""Config errors name the file and the key; the shipped config.jsonc is valid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from modules.config import load_config, parse_config, with_overrides
+from modules.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_shipped_config_is_valid_and_commented() -> None:
+    config = load_config(ROOT / "config.jsonc")
+    assert config.server.host == "127.0.0.1" and config.server.port == 5102
+    text = (ROOT / "config.jsonc").read_text()
+    # Every key line is preceded by a comment line (or is a section/rule line).
+    lines = [ln.strip() for ln in text.splitlines()]
+    for n, line in enumerate(lines):
+        if line.startswith('"') and not line.endswith("{") and not line.startswith('"rules"'):
+            assert lines[n - 1].startswith("//"), f"key without a comment: {line}"
+
+
+def test_unknown_key_is_named_with_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonc"
+    path.write_text('{ // comment\n "pool": {"max_instancez": 3}}')
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(path) in err.value.message
+    assert "pool.max_instancez: unknown key" in err.value.message
+
+
+def test_wrong_type_and_cross_field_errors_name_keys(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonc"
+    path.write_text('{"server": {"port": "eighty"}}')
+    with pytest.raises(ConfigError, match="server.port"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="min_instances"):
+        parse_config({"pool": {"min_instances": 5, "max_instances": 2}})
+    with pytest.raises(ConfigError, match="scale_down_threshold"):
+        parse_config({"autoscale": {"scale_up_threshold": 0.5, "scale_down_threshold": 0.6}})
+    with pytest.raises(ConfigError, match="balancer.strategy"):
+        parse_config({"balancer": {"strategy": "fastest"}})
+
+
+def test_broken_jsonc_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonc"
+    path.write_text('{"server": {')
+    with pytest.raises(ConfigError, match="not valid JSONC"):
+        load_config(path)
+
+
+def test_missing_file_gives_defaults_and_overrides_validate(tmp_path: Path) -> None:
+    config = load_config(tmp_path / "absent.jsonc")
+    assert config.balancer.strategy == "least_busy"
+    changed = with_overrides(config, pool={"initial_instances": 4})
+    assert changed.pool.initial_instances == 4
+    with pytest.raises(ConfigError, match="pool.initial_instances"):
+        with_overrides(config, pool={"initial_instances": -1})
