@@ -57,6 +57,8 @@ class Coordinator:
             RecurringTask("autoscale", self.autoscaler.step, config.autoscale.interval_s),
             RecurringTask("summary", self._publish_summary, 1.0),
             RecurringTask("alerts", self.obs.evaluate_alerts, config.alerts.evaluate_interval_s),
+            RecurringTask("models", self._refresh_models, config.arena.model_refresh_interval_s),
+            RecurringTask("log-summary", self._log_summary, 60.0),
         ]
         self._stack = contextlib.AsyncExitStack()
 
@@ -133,6 +135,21 @@ class Coordinator:
         self.obs.update_gauges()
         if self.bus.has_subscribers():
             self.bus.publish("summary", {**self.status(), "instances": self.instances()})
+
+    async def _refresh_models(self) -> None:
+        """Re-read the model list from the site through an idle instance's page."""
+        idle = [i for i in self.pool.instances.values() if i.usable and i.in_flight == 0]
+        if not idle or idle[0].page is None:
+            return
+        status, html = await idle[0].page.fetch_text("/", self.config.arena.page_load_timeout_s)
+        if status == 200:
+            self.catalog.update_from_html(html)
+
+    async def _log_summary(self) -> None:
+        s = self.status()
+        log.info("pool %s, queue %d, %.2f req/s, error rate %.1f%%, strategy %s",
+                 s["pool"]["by_state"], s["queue"]["depth"], s["rates"]["requests_per_s"],
+                 100 * s["rates"]["error_rate"], s["strategy"])
 
     # --- actions -----------------------------------------------------------
     def add_instance(self) -> dict[str, Any]:

@@ -76,7 +76,12 @@ class BrowserDriver:
         return [h.pid for h in self.hosts if h.pid and not h.lost]
 
     async def host_with_room(self) -> BrowserHost:
-        """A browser with room for one more context; launches or connects as needed."""
+        """A browser with a context slot reserved for the caller; launches or connects."""
+        host = await self._find_host()
+        host.reserve()
+        return host
+
+    async def _find_host(self) -> BrowserHost:
         async with self._lock:
             self.hosts = [h for h in self.hosts if not h.lost]
             for host in self.hosts:
@@ -99,11 +104,14 @@ class BrowserDriver:
         async with self._lock:
             for host in self.hosts:
                 if host.label.startswith("visible") and host.has_room:
+                    host.reserve()
                     return host
             assert self._pw is not None
             own = self._pw.chromium.executable_path
             binary = find_browser(configured=None, playwright_path=own, headless=False)
-            return self._track(await self._launch_local(binary, headless=False))
+            host = self._track(await self._launch_local(binary, headless=False))
+            host.reserve()
+            return host
 
     async def _launch_local(self, binary: BrowserBinary | None = None,
                             headless: bool | None = None) -> BrowserHost:

@@ -67,8 +67,11 @@ class BrowserHost:
                                      storage_state=storage_state),
             self._call_timeout_s, "new_context", self.label,
         )
-        self.contexts += 1
         return context
+
+    def reserve(self) -> None:
+        """Count a context before it exists so concurrent starts do not overfill a browser."""
+        self.contexts += 1
 
     def context_closed(self) -> None:
         self.contexts = max(0, self.contexts - 1)

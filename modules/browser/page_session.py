@@ -53,8 +53,12 @@ class PageSession:
     @classmethod
     async def open(cls, owner: str, host: BrowserHost, call_timeout_s: float,
                    storage_state: dict | None = None) -> PageSession:
-        """Open a fresh incognito context with the relay script installed."""
-        context = await host.new_context(storage_state)
+        """Open a fresh incognito context (in a slot the caller reserved on `host`)."""
+        try:
+            context = await host.new_context(storage_state)
+        except BaseException:
+            host.context_closed()
+            raise
         try:
             await with_deadline(context.add_init_script(RELAY_JS), call_timeout_s,
                                 "add_init_script", owner)
@@ -134,6 +138,14 @@ class PageSession:
         """Same-origin request from the page; reports status and challenge markers."""
         return await self.evaluate(_PROBE_JS, [list(markers), int(timeout_s * 1000)],
                                    what="probe", timeout_s=timeout_s + 1)
+
+    async def fetch_text(self, path: str, timeout_s: float) -> tuple[int, str]:
+        """Same-origin GET from inside the page (used to refresh the model list)."""
+        result = await self.evaluate(
+            """async (path) => { const r = await fetch(path, {credentials: "include",
+                cache: "no-store"}); return [r.status, await r.text()]; }""",
+            path, what="fetch page", timeout_s=timeout_s)
+        return int(result[0]), str(result[1])
 
     async def renderer_memory_mb(self) -> float | None:
         """JS heap of the page (Chromium only); a cheap proxy for renderer growth."""

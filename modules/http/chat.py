@@ -41,6 +41,8 @@ async def chat_completions(request: Request) -> Response:
     model = await coord.catalog.resolve(req.model, coord.config.arena.page_load_timeout_s)
     turns = to_chat_turns(req, model, url_allowlist=coord.config.arena.attachment_url_allowlist)
     outcome = Outcome(req.model, [t.text for t in turns], req.stream)
+    if coord.config.logging.log_prompts:  # off by default: prompts are private
+        log.info("%s prompt for %s: %r", outcome.request_id, req.model, turns[-1].text[:2000])
     route = RouteInfo()
     events = coord.runner.run(model, turns, route)
     if req.stream:
