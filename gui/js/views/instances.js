@@ -1,0 +1,168 @@
+// Instances: live table updated in place by id, with add / drain-remove / recycle / open actions.
+
+import { h, $, setText, setAttr, show, syncRows } from '../dom.js';
+import { post, del } from '../api.js';
+import { store, on, sortedInstances, upsertInstance } from '../store.js';
+import { fmtInt, fmtSecs, fmtAge, shortId, isNum, DASH } from '../format.js';
+import { statePill, updatePill, confirmDialog, runAction } from '../ui.js';
+
+const COLS = ['ID', 'State', 'Browser', 'Session', 'Served', 'In flight', 'Latency', 'Last error', ''];
+const COL_TITLES = { Served: 'Requests served', Latency: 'EWMA latency' };
+// Fixed column widths (px; null = takes the rest) so live updates never shift the layout.
+const COL_WIDTHS = [46, 156, 116, 132, 64, 80, 76, null, 216];
+const NUMERIC = new Set([4, 5, 6]);
+let root;
+
+export function mount(el) {
+  root = el;
+  el.append(
+    h('header', { class: 'page-head' },
+      h('h1', {}, 'Instances ', h('span', { class: 'muted num', id: 'instances-count' })),
+      h('button', { type: 'button', class: 'btn btn-primary', 'data-action': 'add-instance', onclick: (ev) => addInstance(ev.currentTarget) }, '+ Add instance')),
+    h('div', { class: 'card table-card' },
+      h('table', { class: 'table fixed', id: 'instances-table' },
+        h('colgroup', {}, COL_WIDTHS.map((w) => h('col', { style: w ? `width:${w}px` : null }))),
+        h('thead', {}, h('tr', {}, COLS.map((c, i) => h('th', { class: NUMERIC.has(i) ? 'num' : null, title: COL_TITLES[c], text: c })))),
+        h('tbody')),
+      h('div', { class: 'empty', id: 'instances-empty', hidden: true },
+        h('p', { text: 'No instances in the pool.' }),
+        h('p', { class: 'muted', text: 'Add one to start serving requests (the autoscaler may also add them).' }))));
+  $('#instances-table', el).addEventListener('click', onTableClick);
+  on('instances', render);
+}
+
+export function onShow() { render(); }
+export function onHide() {}
+
+function cell(cls) { return h('td', { class: cls || null }); }
+
+function createRow(inst) {
+  const tr = h('tr', { 'data-instance-id': inst.id });
+  const c = {
+    id: cell('mono'), state: cell(), browser: cell(), session: cell(), requests: cell('num'),
+    inflight: cell('num'), ewma: cell('num'), error: cell('err-cell'), actions: cell('actions'),
+  };
+  c.pill = statePill(inst.state);
+  c.reason = h('div', { class: 'sub reason' });
+  c.state.append(c.pill, c.reason);
+  c.user = h('span', { class: 'mono' });
+  c.age = h('div', { class: 'sub num' });
+  c.session.append(c.user, c.age);
+  c.errText = h('span');
+  c.error.append(c.errText);
+  c.open = h('button', { type: 'button', class: 'btn btn-sm', 'data-action': 'open', title: 'Open visibly: show this instance in a visible browser window', text: 'Open' });
+  c.recycle = h('button', { type: 'button', class: 'btn btn-sm', 'data-action': 'recycle', title: 'Recycle session: replace it with a fresh one once idle', text: 'Recycle' });
+  c.remove = h('button', { type: 'button', class: 'btn btn-sm btn-danger-ghost', 'data-action': 'remove', title: 'Drain / remove: stop new work, close when idle', text: 'Remove' });
+  c.actions.append(c.open, c.recycle, c.remove);
+  tr.append(c.id, c.state, c.browser, c.session, c.requests, c.inflight, c.ewma, c.error, c.actions);
+  tr._c = c;
+  return tr;
+}
+
+function updateRow(tr, inst) {
+  const c = tr._c;
+  setAttr(tr, 'data-state', inst.state);
+  tr.classList.toggle('attention', inst.state === 'needs_attention');
+  tr.classList.toggle('dim', inst.state === 'closed');
+  setText(c.id, inst.id);
+  updatePill(c.pill, inst.state, inst.state_reason);
+  setText(c.reason, inst.state_reason || '');
+  setAttr(c.reason, 'title', inst.state_reason || null);
+  setText(c.browser, inst.browser || DASH);
+  setAttr(c.browser, 'title', inst.browser || null);
+  const idn = inst.identity || {};
+  const uid = idn.user_id || idn.provisional_user_id;
+  setText(c.user, uid ? shortId(uid) : 'no session');
+  c.user.classList.toggle('muted', !uid);
+  const tip = [idn.user_id && `user_id: ${idn.user_id}`, idn.provisional_user_id && `provisional_user_id: ${idn.provisional_user_id}`,
+    idn.last_evaluation_id && `last_evaluation_id: ${idn.last_evaluation_id}`].filter(Boolean).join('\n');
+  setAttr(c.user, 'title', tip || null);
+  const age = isNum(idn.session_age_s) ? idn.session_age_s
+    : isNum(idn.session_started_at) ? Date.now() / 1000 - idn.session_started_at : null;
+  setText(c.age, age == null ? '' : `age ${fmtAge(age)}${isNum(idn.session_requests) ? ` · ${fmtInt(idn.session_requests)} req` : ''}`);
+  setText(c.requests, fmtInt(inst.requests));
+  setText(c.inflight, `${fmtInt(inst.in_flight)}${isNum(inst.max_concurrent) ? ` / ${inst.max_concurrent}` : ''}`);
+  setText(c.ewma, fmtSecs(inst.ewma_latency_s));
+  const err = inst.last_error ? String(typeof inst.last_error === 'object' ? (inst.last_error.message || JSON.stringify(inst.last_error)) : inst.last_error) : '';
+  setText(c.errText, err || DASH);
+  c.errText.classList.toggle('muted', !err);
+  setAttr(c.error, 'title', err || null);
+  const gone = inst.state === 'closed';
+  const leaving = gone || inst.state === 'draining';
+  if (!c.remove.classList.contains('is-busy')) c.remove.disabled = leaving;
+  if (!c.recycle.classList.contains('is-busy')) c.recycle.disabled = leaving;
+  if (!c.open.classList.contains('is-busy')) c.open.disabled = gone;
+  c.open.className = `btn btn-sm ${inst.state === 'needs_attention' ? 'btn-attention' : 'btn-ghost'}${c.open.classList.contains('is-busy') ? ' is-busy' : ''}`;
+}
+
+function render() {
+  if (!root) return;
+  const list = sortedInstances();
+  const tbody = $('#instances-table tbody', root);
+  syncRows(tbody, list, (i) => i.id, createRow, updateRow);
+  show($('#instances-empty', root), list.length === 0);
+  const active = list.filter((i) => i.state !== 'closed').length;
+  setText($('#instances-count', root), list.length ? `${active}` : '');
+  const badge = document.querySelector('[data-badge="instances"]');
+  const attention = list.filter((i) => i.state === 'needs_attention').length;
+  show(badge, attention > 0);
+  setText(badge, attention ? `${attention}!` : '');
+}
+
+function onTableClick(ev) {
+  const btn = ev.target.closest('button[data-action]');
+  if (!btn) return;
+  const tr = btn.closest('tr[data-instance-id]');
+  if (!tr) return;
+  const id = tr.dataset.instanceId;
+  const action = btn.dataset.action;
+  if (action === 'open') openVisibly(id, btn);
+  else if (action === 'remove') removeInstance(id, btn);
+  else if (action === 'recycle') recycleInstance(id, btn);
+}
+
+const enc = encodeURIComponent;
+
+async function addInstance(btn) {
+  await runAction(btn, async () => {
+    const res = await post('api/instances', {});
+    if (res && res.instance) upsertInstance(res.instance);
+    return res;
+  }, (res) => (res && res.instance ? `Instance ${res.instance.id} is starting` : 'Instance requested'));
+}
+
+async function removeInstance(id, btn) {
+  const inst = store.instances.get(id) || {};
+  const busy = inst.in_flight > 0 ? ` It has ${inst.in_flight} request(s) in flight; they finish first.` : '';
+  const ok = await confirmDialog({
+    title: `Drain and remove ${id}?`,
+    message: `${id} stops taking new work and closes once idle.${busy}`,
+    confirmLabel: 'Drain / remove',
+  });
+  if (!ok) return;
+  await runAction(btn, async () => {
+    const res = await del(`api/instances/${enc(id)}`);
+    if (res && res.instance) upsertInstance(res.instance);
+    return res;
+  }, `${id} is draining and will close when idle`);
+}
+
+async function recycleInstance(id, btn) {
+  const ok = await confirmDialog({
+    title: `Recycle the session of ${id}?`,
+    message: `Once ${id} is idle its browser context is replaced with a fresh one: new cookies and a new user id.`,
+    confirmLabel: 'Recycle session',
+  });
+  if (!ok) return;
+  await runAction(btn, async () => {
+    const res = await post(`api/instances/${enc(id)}/recycle`);
+    if (res && res.instance) upsertInstance(res.instance);
+    return res;
+  }, `${id} will get a fresh session once idle`);
+}
+
+/** Exported for the attention banner. */
+export async function openVisibly(id, btn) {
+  await runAction(btn, () => post(`api/instances/${enc(id)}/open`),
+    `${id} opened in a visible browser window`);
+}
