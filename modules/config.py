@@ -140,12 +140,24 @@ class AlertRule(_Section):
     cooldown_s: float = Field(300, ge=0, description="Quiet time after firing or resolving.")
 
 
+def _default_rules() -> list[AlertRule]:
+    """The rules config.jsonc shows; used when the file has no alerts.rules."""
+    rows = [("high_error_rate", "error_rate", 0.2, 300, 10, 300),
+            ("slow_answers", "p95_latency", 60, 600, 20, 600),
+            ("slow_first_token", "p95_ttft", 15, 600, 20, 600),
+            ("no_usable_instance", "no_usable_instance", 0, 60, 0, 60),
+            ("instance_needs_attention", "needs_attention", 0, 60, 0, 60),
+            ("pool_saturated", "pool_saturated", 0, 60, 0, 300)]
+    return [AlertRule(name=n, kind=k, threshold=t, window_s=w, min_samples=m, cooldown_s=c)
+            for n, k, t, w, m, c in rows]
+
+
 class AlertsConfig(_Section):
     webhook_url: str | None = Field(None, description="POST alerts here as JSON.")
     webhook_timeout_s: float = Field(5, gt=0, description="Deadline per webhook call.")
     webhook_retries: int = Field(3, ge=0, description="Retries of a failed webhook call.")
     evaluate_interval_s: float = Field(5, gt=0, description="Rule evaluation period.")
-    rules: list[AlertRule] = Field(default_factory=list, description="Alert rules.")
+    rules: list[AlertRule] = Field(default_factory=_default_rules, description="Alert rules.")
 
 
 class LoggingConfig(_Section):

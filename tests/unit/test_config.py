@@ -59,3 +59,9 @@ def test_missing_file_gives_defaults_and_overrides_validate(tmp_path: Path) -> N
     assert changed.pool.initial_instances == 4
     with pytest.raises(ConfigError, match="pool.initial_instances"):
         with_overrides(config, pool={"initial_instances": -1})
+
+
+def test_default_alert_rules_match_the_shipped_file() -> None:
+    shipped = load_config(ROOT / "config.jsonc").alerts.rules
+    assert parse_config({}).alerts.rules == shipped
+    assert {r.kind for r in shipped} >= {"error_rate", "needs_attention", "no_usable_instance"}
