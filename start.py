@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         level = load_config(args.config).logging.level
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # SIGTERM ends the program like Ctrl-C: uvicorn drains, then re-raises the signal
+        # it caught; as KeyboardInterrupt that unwinds cleanly (exit 0) instead of killing us.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         asyncio.run(main_async(args))
     except BridgeError as err:
         print(f"error: {err.message}", file=sys.stderr)

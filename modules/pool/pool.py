@@ -89,8 +89,11 @@ class Pool:
         return inst
 
     async def _start(self, inst: Instance) -> None:
-        delay = _RESTART_BACKOFF_S[min(self._failures_in_row, len(_RESTART_BACKOFF_S) - 1)]
-        if self._failures_in_row:
+        # Failures that began together (one dead browser fails every start on it) count
+        # as one round, so one event cannot push the backoff to its maximum.
+        rounds = self._failures_in_row
+        if rounds:
+            delay = _RESTART_BACKOFF_S[min(rounds - 1, len(_RESTART_BACKOFF_S) - 1)]
             await asyncio.sleep(delay)  # the site or browser keeps failing: do not hammer it
         try:
             await self._launcher.open(inst)
@@ -101,7 +104,7 @@ class Pool:
                 inst.set_state(State.NEEDS_ATTENTION, err.message)
             return
         except Exception as err:
-            self._failures_in_row += 1
+            self._failures_in_row = max(self._failures_in_row, rounds + 1)
             inst.last_error = getattr(err, "message", str(err))
             log.warning("%s failed to start: %s", inst.id, inst.last_error)
             if inst.can_become(State.UNHEALTHY):
