@@ -63,9 +63,11 @@ class _Sample:
 @dataclass(slots=True)
 class _RuleState:
     firing: bool = False
-    changed_at: float | None = None
+    changed_at: float | None = None  # engine clock, for cooldown
+    changed_wall: float | None = None  # wall clock, for people and the GUI
     value: float | None = None
     message: str = ""
+    detail: str = ""  # the condition as last judged, firing or not
 
 
 class AlertEngine:
@@ -73,7 +75,7 @@ class AlertEngine:
 
     def __init__(
         self, rules: Sequence[AlertRule], clock: Callable[[], float] = time.monotonic,
-        max_samples: int = MAX_SAMPLES,
+        max_samples: int = MAX_SAMPLES, wall_clock: Callable[[], float] = time.time,
     ) -> None:
         names = [rule.name for rule in rules]
         duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -81,6 +83,7 @@ class AlertEngine:
             raise ValueError(f"alerts.rules: duplicate rule names {duplicates}")
         self._rules = list(rules)
         self._clock = clock
+        self._wall_clock = wall_clock
         self._states = {rule.name: _RuleState() for rule in rules}
         self._samples: deque[_Sample] = deque(maxlen=max_samples)
         self._horizon_s = max((rule.window_s for rule in rules), default=0.0)
@@ -98,12 +101,14 @@ class AlertEngine:
             holds, value, message = self._condition(rule, pool, now)
             state = self._states[rule.name]
             state.value = value
+            state.detail = message
             cooled = state.changed_at is None or now - state.changed_at >= rule.cooldown_s
             if holds:
                 state.message = message  # keep the firing message current
             if holds != state.firing and cooled:
                 state.firing = holds
                 state.changed_at = now
+                state.changed_wall = self._wall_clock()
                 if not holds:
                     message = f"resolved: {message}"
                 state.message = message
@@ -114,11 +119,13 @@ class AlertEngine:
         return changes
 
     def active(self) -> list[dict[str, Any]]:
-        """Rules firing now, with their latest value and message."""
+        """Rules firing now, with their latest value and message; `at` (wall clock) is
+        when they started firing."""
         by_name = {rule.name: rule for rule in self._rules}
         return [
-            {"rule": name, "kind": by_name[name].kind, "value": st.value,
-             "threshold": by_name[name].threshold, "message": st.message, "since": st.changed_at}
+            {"rule": name, "kind": by_name[name].kind, "state": "firing", "value": st.value,
+             "threshold": by_name[name].threshold, "message": st.message,
+             "at": st.changed_wall}
             for name, st in self._states.items() if st.firing
         ]
 
@@ -126,7 +133,7 @@ class AlertEngine:
         """Every rule with its settings and current state, for the GUI."""
         return [
             {**rule.model_dump(), "state": "firing" if st.firing else "ok",
-             "value": st.value, "changed_at": st.changed_at}
+             "value": st.value, "detail": st.detail, "changed_at": st.changed_wall}
             for rule in self._rules
             for st in (self._states[rule.name],)
         ]
