@@ -25,6 +25,18 @@ export class LiveFeed {
     this.watchdog = null;
     this.lastMessage = 0;
     this.stopped = true;
+    // The browser knows at once when the network goes away (an open stream may hang silently
+    // until the watchdog fires): show offline now, reconnect as soon as it is back.
+    window.addEventListener('offline', () => {
+      if (this.stopped) return;
+      this.setState('offline');
+      this.scheduleReconnect();
+    });
+    window.addEventListener('online', () => {
+      if (this.stopped) return;
+      this.retryMs = 1000;
+      this.connect();
+    });
   }
 
   start() {
@@ -87,7 +99,7 @@ export class LiveFeed {
         if (!(await this.checkAuth())) return; // logged out: the app shows the login form
       } catch { /* bridge unreachable: keep retrying */ }
     }
-    if (this.stopped) return;
+    if (this.stopped || this.es) return; // stopped, or reconnected meanwhile (back online)
     const wait = this.retryMs;
     this.retryMs = Math.min(this.retryMs * 2, 15000);
     clearTimeout(this.retryTimer);

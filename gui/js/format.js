@@ -72,6 +72,13 @@ export function shortId(id, head = 8) {
   return s.length <= head + 5 ? s : `${s.slice(0, head)}…${s.slice(-4)}`;
 }
 
+/** The distinctive end of a time-ordered id (UUIDv7 session ids share their first digits). */
+export function tailId(id, tail = 12) {
+  if (id == null || id === '') return DASH;
+  const s = String(id);
+  return s.length <= tail + 1 ? s : `…${s.slice(-tail)}`;
+}
+
 export function humanState(state) { return state ? String(state).replace(/_/g, ' ') : DASH; }
 
 export { DASH };

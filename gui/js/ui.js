@@ -88,8 +88,9 @@ export function renderAttentionBanner(list, onOpen) {
   setText($('.banner-title', banner),
     list.length === 1 ? `Instance ${ids[0]} needs attention` : `${list.length} instances need attention`);
   const reasons = list.map((i) => i.state_reason).filter(Boolean);
-  setText($('.banner-detail', banner),
-    `${reasons[0] ? `${reasons[0]} — ` : ''}a person must solve the challenge or log in in a visible browser window.`);
+  setText($('.banner-detail', banner), reasons[0]
+    ? `${reasons[0]}. Open it visibly to solve the challenge or log in.`
+    : 'A person must solve the challenge or log in in a visible browser window.');
   const actions = $('.banner-actions', banner);
   const key = ids.join(',');
   if (actions.dataset.ids === key) return;

@@ -47,7 +47,7 @@ export function fmtMetric(kind, v) {
   const k = String(kind || '');
   if (/rate|ratio/.test(k)) return fmtPct(v);
   if (/latency|ttft|duration|wait/.test(k)) return fmtSecs(v);
-  return fmtNum(v);
+  return Number.isInteger(v) ? fmtInt(v) : fmtNum(v);
 }
 
 function render() {
@@ -59,9 +59,12 @@ function render() {
   show(badge, active.length > 0);
   setText(badge, active.length || '');
 
-  const when = (a) => a.resolved_at || a.at || 0;
+  // Live alerts carry `at` (and `resolved_at`); rows from the history table carry `ts` and
+  // no kind/threshold, which come from the rule of the same name.
+  const when = (a) => a.resolved_at || a.at || a.ts || 0;
+  const rules = new Map(store.alertRules.map((r) => [r.name, r]));
   const hist = store.alertsHistory.slice().sort((a, b) => when(b) - when(a)).slice(0, 200);
-  syncRows($('#alerts-history tbody', root), hist, (a, i) => `${a.rule}|${a.state}|${a.at}|${a.resolved_at || ''}`, () => {
+  syncRows($('#alerts-history tbody', root), hist, (a) => `${a.rule}|${a.state}|${when(a)}`, () => {
     const tr = h('tr');
     tr._c = Array.from({ length: 6 }, (_, i) => h('td', { class: i === 3 || i === 4 ? 'num' : i === 0 ? 'tnum' : null }));
     tr._pill = h('span', { class: 'pill' });
@@ -69,14 +72,15 @@ function render() {
     tr.append(...tr._c);
     return tr;
   }, (tr, a) => {
-    const kind = a.kind || a.rule;
+    const rule = rules.get(a.rule) || {};
+    const kind = a.kind || rule.kind || a.rule;
     setAttr(tr, 'data-rule', a.rule);
-    setText(tr._c[0], fmtDateTime(a.resolved_at || a.at));
+    setText(tr._c[0], fmtDateTime(when(a) || null));
     setText(tr._c[1], a.rule || DASH);
     setText(tr._pill, a.state || DASH);
     setAttr(tr._pill, 'data-state', a.state === 'resolved' ? 'ok' : 'error');
     setText(tr._c[3], fmtMetric(kind, a.value));
-    setText(tr._c[4], fmtMetric(kind, a.threshold));
+    setText(tr._c[4], fmtMetric(kind, a.threshold ?? rule.threshold));
     setText(tr._c[5], a.message || '');
   });
   show($('#alerts-history-empty', root), hist.length === 0);

@@ -3,13 +3,13 @@
 import { h, $, setText, setAttr, show, syncRows } from '../dom.js';
 import { post, del } from '../api.js';
 import { store, on, sortedInstances, upsertInstance } from '../store.js';
-import { fmtInt, fmtSecs, fmtAge, shortId, isNum, DASH } from '../format.js';
+import { fmtInt, fmtSecs, fmtAge, tailId, isNum, DASH } from '../format.js';
 import { statePill, updatePill, confirmDialog, runAction } from '../ui.js';
 
 const COLS = ['ID', 'State', 'Browser', 'Session', 'Served', 'In flight', 'Latency', 'Last error', ''];
 const COL_TITLES = { Served: 'Requests served', Latency: 'EWMA latency' };
 // Fixed column widths (px; null = takes the rest) so live updates never shift the layout.
-const COL_WIDTHS = [46, 156, 116, 132, 64, 80, 76, null, 216];
+const COL_WIDTHS = [46, 150, 146, 132, 64, 80, 76, null, 216];
 const NUMERIC = new Set([4, 5, 6]);
 let root;
 
@@ -72,7 +72,7 @@ function updateRow(tr, inst) {
   setAttr(c.browser, 'title', inst.browser || null);
   const idn = inst.identity || {};
   const uid = idn.user_id || idn.provisional_user_id;
-  setText(c.user, uid ? shortId(uid) : 'no session');
+  setText(c.user, uid ? tailId(uid) : 'no session');
   c.user.classList.toggle('muted', !uid);
   const tip = [idn.user_id && `user_id: ${idn.user_id}`, idn.provisional_user_id && `provisional_user_id: ${idn.provisional_user_id}`,
     idn.last_evaluation_id && `last_evaluation_id: ${idn.last_evaluation_id}`].filter(Boolean).join('\n');

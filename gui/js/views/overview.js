@@ -7,6 +7,8 @@ import { fmtInt, fmtRate, fmtPct, fmtSecs, fmtAgo, fmtAge, fmtClock, fmtNum, hum
 import { chartBox, renderChart } from '../charts.js';
 
 const RANGES = [['live', 'Live 10m'], ['1h', '1h'], ['6h', '6h'], ['24h', '24h'], ['7d', '7d']];
+const LIVE_MAX_S = 600;
+const LIVE_MIN_S = 30;
 const C = { rps: '#60a5fa', err: '#f87171', p50: '#34d399', p95: '#fbbf24', dur: '#c084fc', queue: '#f59e0b', flight: '#60a5fa' };
 
 let root;
@@ -152,9 +154,21 @@ const countFmt = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
 function liveSeries(key) { return store.live.map((p) => [p.t, p[key]]); }
 
-function renderLiveOnly() {
+/** Rates are often well below 1/s: enough decimals that axis ticks stay distinct. */
+function fmtRateAxis(v) {
+  const a = Math.abs(v);
+  return a === 0 ? '0' : fmtNum(v, a < 0.1 ? 3 : a < 1 ? 2 : 1);
+}
+
+/** Live charts span the samples seen so far (at least 30 s, at most 10 min), not an empty 10 min. */
+function liveDomain() {
   const now = Date.now() / 1000;
-  renderQueueStates([now - 600, now]);
+  const first = store.live.length ? store.live[0].t : now;
+  return [Math.max(now - LIVE_MAX_S, Math.min(first, now - LIVE_MIN_S)), now];
+}
+
+function renderLiveOnly() {
+  renderQueueStates(liveDomain());
 }
 
 function renderQueueStates(domain) {
@@ -167,7 +181,8 @@ function renderQueueStates(domain) {
   });
   renderChart(charts.states, {
     domain, stacked: true, integer: true, fmt: countFmt,
-    series: STATES.filter((s) => s !== 'closed').map((s) => ({
+    // Only states seen in the window (legend stays one line); "ready" always.
+    series: STATES.filter((s) => s === 'ready' || (s !== 'closed' && store.live.some((p) => p.byState[s]))).map((s) => ({
       name: humanState(s), color: STATE_COLORS[s], values: store.live.map((p) => [p.t, p.byState[s] || 0]),
     })),
   });
@@ -176,10 +191,10 @@ function renderQueueStates(domain) {
 function renderCharts() {
   if (!visible) return;
   const now = Date.now() / 1000;
-  const live = [now - 600, now];
+  const live = liveDomain();
   if (range === 'live' || !stats) {
     renderChart(charts.throughput, {
-      domain: live, fmt: (v) => fmtNum(v, 1),
+      domain: live, fmt: fmtRateAxis,
       series: [
         { name: 'Requests/s', color: C.rps, area: true, values: liveSeries('rps') },
         { name: 'Errors/s', color: C.err, area: true,
@@ -198,7 +213,7 @@ function renderCharts() {
     const step = bucketStep(series, stats.window_s);
     const domain = [now - (stats.window_s || 3600), now];
     renderChart(charts.throughput, {
-      domain, fmt: (v) => fmtNum(v, 2),
+      domain, fmt: fmtRateAxis,
       series: [
         { name: 'Requests/s', color: C.rps, area: true, values: series.map((p) => [p.t, isNum(p.requests) ? p.requests / step : null]) },
         { name: 'Errors/s', color: C.err, area: true, values: series.map((p) => [p.t, isNum(p.errors) ? p.errors / step : null]) },
