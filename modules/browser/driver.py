@@ -14,10 +14,11 @@ from playwright.async_api import Playwright, async_playwright
 
 from ..config import BrowserConfig, BrowserEndpoint
 from ..errors import InstanceFailed
+from ..redact import redact_url
 from .deadline import with_deadline
 from .discovery import BrowserBinary, find_browser
 from .flags import launch_args
-from .host import BrowserHost, redact_url
+from .host import BrowserHost
 
 log = logging.getLogger(__name__)
 

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext
 
 from .deadline import with_deadline
 
 log = logging.getLogger(__name__)
-
-
-def redact_url(url: str) -> str:
-    """Endpoint URL without credentials or query (they may hold tokens)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
 class BrowserHost:

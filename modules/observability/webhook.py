@@ -13,18 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..redact import redact_url
+
 log = logging.getLogger(__name__)
 
 DEFAULT_BACKOFF_S: tuple[float, ...] = (0.5, 1.0, 2.0)
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-def redact_url(url: str) -> str:
-    """The URL without credentials, query or fragment: safe to log."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
 class WebhookNotifier:

@@ -13,7 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from modules.observability.webhook import WebhookNotifier, redact_url
+from modules.observability.webhook import WebhookNotifier
+from modules.redact import redact_url
 
 
 class Receiver:
