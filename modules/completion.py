@@ -65,6 +65,8 @@ class CompletionRunner:
                   route: RouteInfo) -> AsyncIterator[StreamEvent]:
         tried: set[str] = set()
         while True:
+            # Known before any wait, so a stream that starts while queued still names it.
+            route.strategy = self._pool.dispatcher.strategy.name
             lease = await self._pool.dispatcher.acquire(tried)
             route.attempts += 1
             route.strategy = lease.strategy

@@ -46,8 +46,19 @@ async def chat_completions(request: Request) -> Response:
     route = RouteInfo()
     events = coord.runner.run(model, turns, route)
     if req.stream:
-        return await _stream(coord, req, events, route, outcome)
-    return await _complete(coord, req, events, route, outcome)
+        return await _stream(coord, req, events, route, outcome, request)
+    return await _complete(coord, req, events, route, outcome, request)
+
+
+async def _until_disconnect(request: Request) -> bool:
+    """Return True once the client has gone away (its body was already read)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+    return True
+
+
+def _client_left(watch: asyncio.Future[bool]) -> bool:
+    return watch.done() and not watch.cancelled() and watch.exception() is None
 
 
 def _apply(event: StreamEvent, outcome: Outcome) -> None:
@@ -76,18 +87,37 @@ def _finish(coord: Coordinator, outcome: Outcome, route: RouteInfo, err: BaseExc
         coord.obs.record_request(rec)
 
 
+async def _collect(events: AsyncIterator[StreamEvent], outcome: Outcome) -> None:
+    async for event in events:
+        _apply(event, outcome)
+
+
 async def _complete(coord: Coordinator, req: ChatCompletionRequest,
                     events: AsyncIterator[StreamEvent], route: RouteInfo,
-                    outcome: Outcome) -> Response:
+                    outcome: Outcome, request: Request) -> Response:
+    # Nothing is sent before the end, so the server would not notice a client that leaves:
+    # race the work against a disconnect, and cancel it (abort upstream, free the slot).
+    work = asyncio.ensure_future(_collect(events, outcome))
+    gone = asyncio.ensure_future(_until_disconnect(request))
     try:
-        async for event in events:
-            _apply(event, outcome)
+        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        work.cancel()
+        await asyncio.gather(work, return_exceptions=True)
+        _finish(coord, outcome, route, None, cancelled=True)
+        raise
+    finally:
+        gone.cancel()
+    if not work.done():  # the client left first
+        work.cancel()
+        await asyncio.gather(work, return_exceptions=True)
+        _finish(coord, outcome, route, None, cancelled=True)
+        return Response(status_code=499)  # nobody is left to read it
+    try:
+        work.result()
     except BridgeError as err:
         _finish(coord, outcome, route, err)
         return error_response(err, route.headers())
-    except asyncio.CancelledError:
-        _finish(coord, outcome, route, None, cancelled=True)
-        raise
     _finish(coord, outcome, route, None)
     body = build_completion(req.model, outcome.completion_text, "".join(outcome.reasoning),
                             outcome.finish_reason, outcome.usage(), outcome.request_id)
@@ -96,10 +126,22 @@ async def _complete(coord: Coordinator, req: ChatCompletionRequest,
 
 async def _stream(coord: Coordinator, req: ChatCompletionRequest,
                   events: AsyncIterator[StreamEvent], route: RouteInfo,
-                  outcome: Outcome) -> Response:
+                  outcome: Outcome, request: Request) -> Response:
     keepalive = coord.config.queue.keepalive_interval_s
     first = asyncio.ensure_future(anext(events))
-    await asyncio.wait({first}, timeout=keepalive)
+    # Until the response starts (sse-starlette watches after that), watch for a client
+    # that leaves while queued or before the first byte, so its slot is not held.
+    gone = asyncio.ensure_future(_until_disconnect(request))
+    try:
+        await asyncio.wait({first, gone}, timeout=keepalive, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+    if _client_left(gone) and not first.done():
+        first.cancel()
+        await asyncio.gather(first, return_exceptions=True)
+        await events.aclose()
+        _finish(coord, outcome, route, None, cancelled=True)
+        return Response(status_code=499)
     if first.done() and first.exception() is not None:
         err = first.exception()
         if isinstance(err, StopAsyncIteration):
@@ -111,8 +153,10 @@ async def _stream(coord: Coordinator, req: ChatCompletionRequest,
             raise err
     builder = ChunkBuilder(req.model, outcome.request_id)
     gen = _sse(coord, req, events, first, route, outcome, builder, keepalive)
+    # On SIGTERM sse-starlette would cut every stream at once; give running answers the
+    # shutdown grace period to finish instead (uvicorn waits for them, then the lifespan).
     return EventSourceResponse(gen, headers={**route.headers(), "Cache-Control": "no-cache"},
-                               ping=None)
+                               ping=None, shutdown_grace_period=coord.config.shutdown.grace_s)
 
 
 async def _sse(coord: Coordinator, req: ChatCompletionRequest,
