@@ -160,6 +160,7 @@ class Coordinator:
         inst = self._get(instance_id)
         self.pool.target = max(0, self.pool.target - 1)
         self.pool.retire(inst, "removed by operator")
+        self.pool.dispatcher.fail_waiters_if_hopeless()
         return inst.describe()
 
     def recycle_instance(self, instance_id: str) -> dict[str, Any]:

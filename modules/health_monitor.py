@@ -45,7 +45,8 @@ class HealthMonitor:
             return
         if result["challenge"]:
             inst.health.mark_bad("challenge")
-            self._pool.park(inst, "the site shows a challenge; a person must open it")
+            if self._pool.park(inst, "the site shows a challenge; a person must open it"):
+                self._pool.on_upstream_error("challenge")  # seen by the probe, not a request
             return
         if result["status"] != 200 or not any(n.startswith(AUTH_COOKIE) for n in jar):
             why = result["error"] or f"status {result['status']}"

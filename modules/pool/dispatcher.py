@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..config import BalancerConfig, QueueConfig
 from ..errors import Unavailable
-from .instance import Instance
+from .instance import Instance, State
 from .latency import Ewma
 from .strategies import Strategy, make_strategy
 from .wait_queue import QueueFull, QueueTimeout, WaitQueue, retry_after_s
@@ -80,6 +80,8 @@ class Dispatcher:
         if instance is not None:
             self._reserve(instance)
             return Lease(instance, 0.0, self.strategy.name)
+        if not self.could_serve():
+            raise self._hopeless()
         started = time.monotonic()
         try:
             waiter = self.queue.enqueue()
@@ -94,9 +96,29 @@ class Dispatcher:
                 f"No instance became free within {self.queue_timeout_s:g}s; retry later.",
                 retry_after_s=self.retry_after(len(self.queue) + 1),
                 code="queue_timeout") from None
+        if instance is None:  # woken because no instance can serve any more
+            raise self._hopeless()
         waited = time.monotonic() - started
         self.queue_wait.update(waited)
         return Lease(instance, waited, self.strategy.name)
+
+    def could_serve(self) -> bool:
+        """True while some instance is serving, starting, or only resting after a 429."""
+        serving = (State.STARTING, State.READY, State.COOLING_DOWN)
+        return any(i.base_state in serving for i in self._instances())
+
+    def _hopeless(self) -> Unavailable:
+        parked = sum(1 for i in self._instances() if i.base_state is State.NEEDS_ATTENTION)
+        why = f"{parked} need a person's attention" if parked else "none is running"
+        return Unavailable(f"No instance can serve requests now ({why}); retry later.",
+                           retry_after_s=30, code="no_usable_instance")
+
+    def fail_waiters_if_hopeless(self) -> None:
+        """Waiters get a 503 at once instead of sitting out the queue timeout."""
+        if self.could_serve():
+            return
+        while self.queue.wake_next(None):
+            pass
 
     def retry_after(self, position: int) -> float:
         slots = sum(i.max_concurrent for i in self._instances() if i.usable) or 1
@@ -112,8 +134,10 @@ class Dispatcher:
             self.service_time.update(service_s)
         self.wake()
 
-    def _orphan(self, instance: Instance) -> None:
+    def _orphan(self, instance: Instance | None) -> None:
         # A waiter was handed this instance but gave up (timeout/cancel) at the same moment.
+        if instance is None:
+            return
         instance.in_flight = max(0, instance.in_flight - 1)
         self.wake()
 

@@ -182,9 +182,13 @@ class Pool:
             inst.set_state(State.READY, "cool-down over")
             self.dispatcher.wake()
 
-    def park(self, inst: Instance, reason: str) -> None:
-        if inst.can_become(State.NEEDS_ATTENTION):
-            inst.set_state(State.NEEDS_ATTENTION, reason)
+    def park(self, inst: Instance, reason: str) -> bool:
+        """Hold the instance for a person; True when it was not parked before."""
+        if not inst.can_become(State.NEEDS_ATTENTION):
+            return False
+        inst.set_state(State.NEEDS_ATTENTION, reason)
+        self.dispatcher.fail_waiters_if_hopeless()
+        return True
 
     def mark_failed(self, inst: Instance, reason: str) -> None:
         """Count a failure; dead pages and repeated failures make the instance unhealthy."""

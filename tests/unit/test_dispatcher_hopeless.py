@@ -1,0 +1,61 @@
+"""When no instance can serve (all parked or removed), requests get 503 at once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from modules.errors import Unavailable
+from modules.pool.instance import State
+from tests.unit.test_pool_recovery import FakeLauncher, _pool
+
+
+async def _ready_pool(n: int):
+    pool = _pool(FakeLauncher(), instances=n)
+    pool.ensure_size()
+    for _ in range(200):
+        if pool.usable_count() == n:
+            break
+        await asyncio.sleep(0.01)
+    assert pool.usable_count() == n
+    return pool
+
+
+async def test_no_servable_instance_fails_at_once() -> None:
+    pool = await _ready_pool(1)
+    (inst,) = pool.instances.values()
+    pool.park(inst, "challenge")
+    with pytest.raises(Unavailable) as err:
+        await asyncio.wait_for(pool.dispatcher.acquire(), 1)
+    assert err.value.code == "no_usable_instance"
+    assert "attention" in err.value.message
+    await pool.close()
+
+
+async def test_waiters_are_released_when_the_last_instance_is_parked() -> None:
+    pool = await _ready_pool(1)
+    (inst,) = pool.instances.values()
+    lease = await pool.dispatcher.acquire()
+    waiter = asyncio.create_task(pool.dispatcher.acquire())
+    for _ in range(100):
+        if len(pool.dispatcher.queue) == 1:
+            break
+        await asyncio.sleep(0.01)
+    assert len(pool.dispatcher.queue) == 1
+    pool.park(inst, "challenge")
+    with pytest.raises(Unavailable):
+        await asyncio.wait_for(waiter, 1)
+    pool.dispatcher.release(lease)
+    assert inst.in_flight == 0 and inst.base_state is State.NEEDS_ATTENTION
+    await pool.close()
+
+
+async def test_cooling_down_instances_still_count_as_able_to_serve() -> None:
+    pool = await _ready_pool(1)
+    (inst,) = pool.instances.values()
+    pool.cool_down(inst, 0.05, "429")
+    lease = await asyncio.wait_for(pool.dispatcher.acquire(), 2)  # waits for the cool-down
+    assert lease.instance is inst
+    pool.dispatcher.release(lease)
+    await pool.close()
