@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 
 from .errors import (
@@ -14,6 +15,7 @@ from .errors import (
     InstanceFailed,
     NeedsAttention,
     RetryElsewhere,
+    SessionRejected,
     StreamCut,
     UpstreamError,
     UpstreamServerError,
@@ -53,6 +55,14 @@ class RouteInfo:
         return out
 
 
+@dataclass(slots=True)
+class _Seen:
+    """What one attempt's stream has shown so far."""
+
+    finished: bool = False
+    content: bool = False
+
+
 class CompletionRunner:
     """Yields upstream events of one completion; retries elsewhere before the first event."""
 
@@ -74,9 +84,12 @@ class CompletionRunner:
             route.instance_id = lease.instance.id
             emitted = False
             try:
-                async for event in self._attempt(lease, model, turns, route):
-                    emitted = True
-                    yield event
+                # aclosing: when the client leaves, the attempt's finally (which frees the
+                # slot and aborts the page's fetch) runs now, not at garbage collection.
+                async with aclosing(self._attempt(lease, model, turns, route)) as attempt:
+                    async for event in attempt:
+                        emitted = True
+                        yield event
                 return
             except (RetryElsewhere, CoolDown, NeedsAttention) as err:
                 route.error_kind = err.error_kind
@@ -102,8 +115,9 @@ class CompletionRunner:
             if not 200 <= stream.head.status < 300:
                 body = "".join([c async for c in stream.chunks()])
                 raise classify_failure(stream.head.status, body, stream.head.retry_after, inst.id)
-            async for event in self._events(stream, inst, route):
-                yield event
+            async with aclosing(self._events(stream, inst, route, started)) as events:
+                async for event in events:
+                    yield event
             ok = True
         except UpstreamError as err:
             self._on_failure(inst, err)
@@ -114,34 +128,39 @@ class CompletionRunner:
         finally:
             self._finish(lease, inst, stream, ok, time.monotonic() - started)
 
-    async def _events(self, stream, inst: Instance, route: RouteInfo
+    async def _events(self, stream, inst: Instance, route: RouteInfo, started: float
                       ) -> AsyncIterator[StreamEvent]:
         parser = StreamParser()
-        finished = False
-        content = False
-        async for chunk in stream.chunks():
-            for event in parser.feed(chunk):
-                if isinstance(event, MalformedLine):
-                    log.debug("%s: skipped malformed line (%s)", inst.id, event.reason)
-                    continue
-                if isinstance(event, StreamErrorEvent):
-                    cls = UpstreamStreamError if content else UpstreamServerError
-                    raise cls(f"{inst.id}: the site reported: {event.message}",
-                              instance_id=inst.id)
-                if isinstance(event, Finish):
-                    finished = True
-                elif route.first_token_at is None:
-                    route.first_token_at = time.monotonic()
-                    inst.ttft.update(route.first_token_at - route.started)
-                content = True
-                yield event
+        seen = _Seen()
+        async with aclosing(stream.chunks()) as chunks:
+            async for chunk in chunks:
+                for event in parser.feed(chunk):
+                    if self._accept(event, inst, route, started, seen):
+                        yield event
         for event in parser.finish():
-            if isinstance(event, Finish):
-                finished = True
+            if self._accept(event, inst, route, started, seen):
                 yield event
-        if not finished:
+        if not seen.finished:
             raise StreamCut(f"{inst.id}: the stream ended without a finish line",
                             instance_id=inst.id)
+
+    @staticmethod
+    def _accept(event: StreamEvent, inst: Instance, route: RouteInfo, started: float,
+                seen: _Seen) -> bool:
+        """Whether to pass `event` on; raises for an in-stream error (a3:)."""
+        if isinstance(event, MalformedLine):
+            log.debug("%s: skipped malformed line (%s)", inst.id, event.reason)
+            return False
+        if isinstance(event, StreamErrorEvent):
+            cls = UpstreamStreamError if seen.content else UpstreamServerError
+            raise cls(f"{inst.id}: the site reported: {event.message}", instance_id=inst.id)
+        if isinstance(event, Finish):
+            seen.finished = True
+        elif route.first_token_at is None:
+            route.first_token_at = time.monotonic()
+            inst.ttft.update(route.first_token_at - started)  # this attempt only
+        seen.content = True
+        return True
 
     def _on_failure(self, inst: Instance, err: UpstreamError) -> None:
         inst.last_error = err.message
@@ -150,6 +169,10 @@ class CompletionRunner:
             self._pool.cool_down(inst, err.retry_after_s, err.message)
         elif isinstance(err, NeedsAttention):
             self._pool.park(inst, err.message)
+        elif isinstance(err, SessionRejected):
+            # The site no longer accepts this session: start a fresh one, drain this one.
+            if inst.usable:
+                self._pool.recycle(inst, f"session rejected: {err.message}")
         elif isinstance(err, (InstanceFailed, StreamCut)) or err.error_kind in ("timeout", "5xx"):
             self._pool.mark_failed(inst, err.message)
 
@@ -162,7 +185,6 @@ class CompletionRunner:
         inst.total_requests += 1
         inst.session_requests += 1
         self._pool.dispatcher.release(lease, elapsed if ok else None)
-        self._pool.after_release(inst)
         if stream is not None and not ok:
             task = asyncio.get_running_loop().create_task(stream.aclose())
             self._bg.add(task)

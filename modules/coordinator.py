@@ -13,7 +13,7 @@ from .browser.driver import BrowserDriver
 from .catalog import ModelCatalog
 from .completion import CompletionRunner
 from .config import BridgeConfig
-from .errors import NotFound
+from .errors import Conflict, NotFound
 from .events import EventBus
 from .health_monitor import HealthMonitor
 from .observability.hub import ObservabilityHub
@@ -157,22 +157,25 @@ class Coordinator:
         return self.pool.add().describe()
 
     def remove_instance(self, instance_id: str) -> dict[str, Any]:
-        inst = self._get(instance_id)
+        inst = self._get(instance_id, changing=True)
         self.pool.target = max(0, self.pool.target - 1)
         self.pool.retire(inst, "removed by operator")
         self.pool.dispatcher.fail_waiters_if_hopeless()
         return inst.describe()
 
     def recycle_instance(self, instance_id: str) -> dict[str, Any]:
-        inst = self._get(instance_id)
+        inst = self._get(instance_id, changing=True)
         return self.pool.recycle(inst, "session recycled by operator").describe()
 
     async def open_visible(self, instance_id: str) -> dict[str, Any]:
         inst = self._get(instance_id)
         return await self.health.open_visible(inst)
 
-    def _get(self, instance_id: str) -> Instance:
+    def _get(self, instance_id: str, *, changing: bool = False) -> Instance:
         inst = self.pool.get(instance_id)
         if inst is None or inst.base_state is State.CLOSED:
             raise NotFound(f"No instance '{instance_id}'", param="id", code="instance_not_found")
+        if changing and inst.base_state is State.DRAINING:
+            raise Conflict(f"Instance '{instance_id}' is already draining; it closes when its "
+                           "running requests end.", param="id", code="instance_draining")
         return inst

@@ -42,6 +42,8 @@ class Dispatcher:
         self.service_time = Ewma(0.2)
         self.queue_wait = Ewma(0.2)
         self.arrivals = 0  # requests asked for a lease, ever (the autoscaler takes rates)
+        # Called after any slot comes back (the pool closes drained instances there).
+        self.on_release: Callable[[Instance], None] = lambda instance: None
 
     def _make(self, name: str) -> Strategy:
         return make_strategy(name, rng=self._rng, exploration_rate=self._balancer.exploration_rate,
@@ -132,6 +134,7 @@ class Dispatcher:
         lease.instance.in_flight = max(0, lease.instance.in_flight - 1)
         if service_s is not None:
             self.service_time.update(service_s)
+        self.on_release(lease.instance)
         self.wake()
 
     def _orphan(self, instance: Instance | None) -> None:
@@ -139,6 +142,7 @@ class Dispatcher:
         if instance is None:
             return
         instance.in_flight = max(0, instance.in_flight - 1)
+        self.on_release(instance)
         self.wake()
 
     def wake(self) -> None:

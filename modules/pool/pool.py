@@ -31,10 +31,12 @@ class Pool:
         self.instances: dict[str, Instance] = {}
         self._ids = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._opening: set[str] = set()  # ids whose page is being opened right now
         self.target = config.pool.initial_instances
         self.max_concurrent = config.pool.max_concurrent_per_instance
         self.warm_spares = config.pool.warm_spares
         self.dispatcher = Dispatcher(config.balancer, config.queue, self.active, seed=seed)
+        self.dispatcher.on_release = self.after_release
         self.restarts = 0
         self._failures_in_row = 0
         self.closing = False
@@ -95,13 +97,13 @@ class Pool:
         if rounds:
             delay = _RESTART_BACKOFF_S[min(rounds - 1, len(_RESTART_BACKOFF_S) - 1)]
             await asyncio.sleep(delay)  # the site or browser keeps failing: do not hammer it
+        self._opening.add(inst.id)
         try:
             await self._launcher.open(inst)
         except NeedsAttention as err:
             inst.last_error = err.message
             self._failures_in_row = 0
-            if inst.can_become(State.NEEDS_ATTENTION):
-                inst.set_state(State.NEEDS_ATTENTION, err.message)
+            self.park(inst, err.message)
             return
         except Exception as err:
             self._failures_in_row = max(self._failures_in_row, rounds + 1)
@@ -111,12 +113,14 @@ class Pool:
                 inst.set_state(State.UNHEALTHY, f"start failed: {inst.last_error}")
                 self.replace(inst, "start failed")
             return
+        finally:
+            self._opening.discard(inst.id)
+            if inst.base_state in (State.DRAINING, State.CLOSED):
+                await self._finish_close(inst)  # retired while starting: close what opened
         self._failures_in_row = 0
         if inst.base_state is State.STARTING:
             inst.set_state(State.READY, "session ready")
             self.dispatcher.wake()
-        else:  # retired while starting
-            await self._finish_close(inst)
 
     def ensure_size(self) -> None:
         """Start instances until serving + spares meet the target."""
@@ -140,7 +144,8 @@ class Pool:
         if inst.base_state in (State.DRAINING, State.CLOSED):
             return
         inst.set_state(State.DRAINING, reason)
-        if inst.in_flight == 0:
+        # An instance still opening its page is closed by _start once the page exists.
+        if inst.in_flight == 0 and inst.id not in self._opening:
             self._spawn(self._finish_close(inst))
 
     def replace(self, inst: Instance, reason: str) -> None:
@@ -162,6 +167,7 @@ class Pool:
 
     async def _finish_close(self, inst: Instance) -> None:
         if inst.base_state is State.CLOSED:
+            await self._launcher.close(inst)  # a page attached after closing still goes
             return
         if inst.base_state is not State.DRAINING:
             inst.set_state(State.DRAINING, "closing")
@@ -178,7 +184,8 @@ class Pool:
         asyncio.get_running_loop().call_later(retry_after_s, self._cool_done, inst)
 
     def _cool_done(self, inst: Instance) -> None:
-        if inst.base_state is State.COOLING_DOWN:
+        # An older timer must not end a later, longer cool-down early.
+        if inst.base_state is State.COOLING_DOWN and inst.cooling_until <= time.monotonic() + 0.05:
             inst.set_state(State.READY, "cool-down over")
             self.dispatcher.wake()
 

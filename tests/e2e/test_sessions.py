@@ -65,6 +65,13 @@ async def test_recycle_on_demand_keeps_in_flight_work(tmp_path) -> None:
         successor = r.json()["instance"]
         assert successor["id"] != old["id"]
         assert (await bridge.instances())[0]["state"] == "draining"  # old keeps its stream
+        target = (await bridge.status())["pool"]["target"]
+        again = await bridge.http.post(f"/api/instances/{old['id']}/recycle")
+        gone = await bridge.http.delete(f"/api/instances/{old['id']}")
+        assert again.status_code == gone.status_code == 409  # already draining: no second act
+        assert again.json()["error"]["code"] == "instance_draining"
+        assert (await bridge.status())["pool"]["target"] == target
+        assert len(await bridge.instances()) == 2  # no extra successor was started
         stream = await running
         chunks = [c async for c in stream]
         got = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
