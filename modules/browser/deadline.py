@@ -9,6 +9,7 @@ from typing import TypeVar
 from playwright.async_api import Error as PlaywrightError
 
 from ..errors import InstanceFailed, UpstreamTimeout
+from ..redact import redact_text
 
 T = TypeVar("T")
 
@@ -23,5 +24,7 @@ async def with_deadline(awaitable: Awaitable[T], timeout_s: float, what: str, ow
             f"{owner}: {what} took longer than {timeout_s:g}s", instance_id=owner
         ) from None
     except PlaywrightError as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        text = str(err).strip()
+        # Driver errors quote URLs; an endpoint's token or password must not reach logs.
+        first = redact_text(text.splitlines()[0]) if text else type(err).__name__
         raise InstanceFailed(f"{owner}: {what} failed: {first}", instance_id=owner) from None

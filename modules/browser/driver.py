@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import signal
+import time
 from collections.abc import Callable
 
 import psutil
@@ -21,6 +22,7 @@ from .flags import launch_args
 from .host import BrowserHost
 
 log = logging.getLogger(__name__)
+_ENDPOINT_RETRY_S = 30.0
 
 
 def _chromium_children() -> set[int]:
@@ -50,6 +52,7 @@ class BrowserDriver:
         self._lock = asyncio.Lock()
         self._local_seq = 0
         self._host_lost_callbacks: list[Callable[[BrowserHost], None]] = []
+        self._down: dict[str, float] = {}  # endpoint label -> when to try it again
 
     async def __aenter__(self) -> BrowserDriver:
         self._pw = await async_playwright().start()
@@ -88,10 +91,17 @@ class BrowserDriver:
             for host in self.hosts:
                 if host.has_room:
                     return host
+            now = time.monotonic()
             for endpoint in self._config.endpoints:
                 label = redact_url(endpoint.url)
-                if not any(h.label == label for h in self.hosts):
+                if any(h.label == label for h in self.hosts) or self._down.get(label, 0) > now:
+                    continue
+                try:
                     return self._track(await self._connect(endpoint))
+                except InstanceFailed as err:
+                    # One unreachable browser must not stop the pool: skip it for a while.
+                    self._down[label] = now + _ENDPOINT_RETRY_S
+                    log.warning("%s; trying again in %gs", err.message, _ENDPOINT_RETRY_S)
             return self._track(await self._launch_local())
 
     def _track(self, host: BrowserHost) -> BrowserHost:

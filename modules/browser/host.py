@@ -43,6 +43,10 @@ class BrowserHost:
     def on_lost(self, callback: Callable[[BrowserHost], None]) -> None:
         self._on_lost.append(callback)
 
+    def off_lost(self, callback: Callable[[BrowserHost], None]) -> None:
+        if callback in self._on_lost:
+            self._on_lost.remove(callback)
+
     def _mark_lost(self) -> None:
         if self.lost:
             return

@@ -48,7 +48,7 @@ class PageSession:
         self._dead = asyncio.Event()
         page.on("crash", lambda _p: self._fail("page crashed"))
         page.on("close", lambda _p: self._fail("page closed"))
-        host.on_lost(lambda _h: self._fail(f"browser {host.label} disconnected"))
+        host.on_lost(self._host_lost)
 
     @classmethod
     async def open(cls, owner: str, host: BrowserHost, call_timeout_s: float,
@@ -68,6 +68,9 @@ class PageSession:
             raise
         return cls(owner, host, context, page, call_timeout_s)
 
+    def _host_lost(self, host: BrowserHost) -> None:
+        self._fail(f"browser {host.label} disconnected")
+
     @property
     def alive(self) -> bool:
         return self.failure is None
@@ -83,7 +86,10 @@ class PageSession:
 
     async def call(self, coro: Any, what: str, timeout_s: float | None = None) -> Any:
         """Await a page call; it ends early with InstanceFailed if the page dies meanwhile."""
-        self._check()
+        if self.failure is not None:
+            if hasattr(coro, "close"):
+                coro.close()  # never started: close it so Python does not warn
+            self._check()
         task = asyncio.ensure_future(
             with_deadline(coro, timeout_s or self.call_timeout_s, what, self.owner))
         dead = asyncio.ensure_future(self._dead.wait())
@@ -159,6 +165,7 @@ class PageSession:
 
     async def close(self) -> None:
         self._fail("closed")
+        self.host.off_lost(self._host_lost)  # a closed page must not stay referenced
         await _close_quietly(self.context, self.host)
 
 

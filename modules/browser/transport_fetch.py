@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
+import uuid
 from collections.abc import AsyncIterator
 
 from ..errors import InstanceFailed, UpstreamTimeout
@@ -14,7 +14,6 @@ from .page_session import PageSession
 from .transport import ResponseHead
 
 log = logging.getLogger(__name__)
-_ids = itertools.count(1)
 _POLL_MS = 1000  # a batch returns at least this often so silence can be timed
 
 
@@ -81,7 +80,7 @@ class FetchTransport:
         self._idle_timeout_s = idle_timeout_s
 
     async def open(self, call: UpstreamCall) -> FetchStream:
-        stream_id = f"s{next(_ids)}"
+        stream_id = uuid.uuid4().hex[:16]  # unique within the page; no shared counter
         body = body_to_text(call.body) if call.body is not None else None
         await self._page.evaluate(
             "([id, m, p, b, ct]) => window.__bridgeRelay.start(id, m, p, b, ct)",

@@ -37,13 +37,16 @@ class InstanceLauncher:
         except BaseException:
             await page.close()
             raise
-        instance.page = page
-        instance.browser_label = host.label + (f" (pid {host.pid})" if host.pid else "")
-        instance.transport = FetchTransport(
-            page, first_byte_timeout_s=cfg.arena.first_byte_timeout_s,
-            idle_timeout_s=cfg.arena.idle_timeout_s)
+        self._attach(instance, page, host.label + (f" (pid {host.pid})" if host.pid else ""))
         instance.identity = decode_identity(await page.cookies())
         instance.new_session()
+
+    def _attach(self, instance: Instance, page: PageSession, label: str) -> None:
+        arena = self._config.arena
+        instance.page = page
+        instance.browser_label = label
+        instance.transport = FetchTransport(page, first_byte_timeout_s=arena.first_byte_timeout_s,
+                                            idle_timeout_s=arena.idle_timeout_s)
 
     async def _load(self, page: PageSession) -> None:
         status = await page.goto(self._config.arena.url, self._config.arena.page_load_timeout_s)
@@ -74,12 +77,12 @@ class InstanceLauncher:
         host = await self._driver.visible_host()
         page = await PageSession.open(instance.id, host, self._config.browser.call_timeout_s,
                                       storage_state=state)
-        await page.goto(self._config.arena.url, self._config.arena.page_load_timeout_s)
-        instance.page = page
-        instance.browser_label = f"{host.label} (visible)"
-        instance.transport = FetchTransport(
-            page, first_byte_timeout_s=self._config.arena.first_byte_timeout_s,
-            idle_timeout_s=self._config.arena.idle_timeout_s)
+        try:
+            await page.goto(self._config.arena.url, self._config.arena.page_load_timeout_s)
+        except BaseException:
+            await page.close()
+            raise
+        self._attach(instance, page, f"{host.label} (visible)")
         if old is not None:
             await old.close()
 

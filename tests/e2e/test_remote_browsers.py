@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import subprocess
@@ -117,3 +118,18 @@ async def test_instances_on_a_playwright_server_spill_over_to_local(tmp_path: Pa
                 reply = await b.client.chat.completions.create(
                     model=model, messages=[{"role": "user", "content": f"spread {n}"}])
                 assert reply.choices[0].message.content == expected_reply(model, f"spread {n}")
+
+
+async def test_an_unreachable_endpoint_falls_back_to_local_and_hides_its_token(
+        tmp_path: Path, caplog) -> None:
+    dead = f"http://user:pw@127.0.0.1:{_free_port()}/?token=SECRET123"
+    endpoint = {"url": dead, "kind": "cdp", "max_instances": 5}
+    with caplog.at_level("DEBUG"):
+        async with running_bridge(tmp_path, instances=2, browser={"endpoints": [endpoint]},
+                                  arena={"page_load_timeout_s": 10}) as b:
+            labels = [i["browser"] for i in await b.instances()]
+            assert all(lab.startswith("local") for lab in labels), labels
+            text = json.dumps([await b.instances(), await b.status()])
+    assert "SECRET123" not in caplog.text and "SECRET123" not in text
+    assert "pw@" not in caplog.text
+    assert "cannot reach remote browser http://127.0.0.1" in caplog.text
