@@ -15,6 +15,7 @@ from modules.coordinator import Coordinator
 from modules.http import admin_routes, openai_routes, ops_routes
 from modules.http.auth import Guard
 from modules.http.errors import install_error_handlers
+from modules.http.origin_guard import install_origin_guard
 
 GUI_DIR = Path(__file__).with_name("gui")
 
@@ -33,6 +34,7 @@ def create_app(config: BridgeConfig, *, headless: bool | None = None,
     app = FastAPI(title="LMArena Bridge", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.guard = Guard(config.auth)
     install_error_handlers(app)
+    install_origin_guard(app, config)
     app.include_router(openai_routes.router)
     app.include_router(admin_routes.public)
     app.include_router(admin_routes.router)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import signal
 import sys
@@ -18,6 +17,7 @@ from api_server import create_app
 from modules.browser.driver import detect_browser
 from modules.config import BridgeConfig, load_config, with_overrides
 from modules.errors import BridgeError
+from modules.netaddr import is_loopback
 
 log = logging.getLogger("lmarena_bridge")
 DEFAULT_CONFIG = Path(__file__).with_name("config.jsonc")
@@ -55,11 +55,7 @@ def build_config(args: argparse.Namespace, arena_url: str | None = None) -> Brid
 def check_exposure(config: BridgeConfig) -> None:
     """Refuse a non-loopback bind with no API key unless explicitly allowed."""
     host = config.server.host
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback and not config.auth.api_keys and not config.server.allow_unauthenticated_remote:
+    if not is_loopback(host) and not config.auth.api_keys and not config.server.allow_unauthenticated_remote:
         raise BridgeError(
             f"refusing to listen on {host} with no API key: set auth.api_keys in the config "
             "(or server.allow_unauthenticated_remote: true if you really mean it)")

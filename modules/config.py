@@ -181,6 +181,10 @@ class BridgeConfig(_Section):
     logging: LoggingConfig = LoggingConfig()
     source: str | None = Field(None, exclude=True, description="File this was read from.")
 
+    def source_file(self) -> Path | None:
+        """The config file, or None when the config did not come from a file."""
+        return Path(self.source) if self.source and not self.source.startswith("<") else None
+
 
 def _format_error(err: ValidationError, source: str) -> str:
     lines = [f"{source}: invalid configuration"]

@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 
 def data_dir(config: BridgeConfig) -> Path:
     """The storage folder, relative to the config file's folder."""
-    base = Path(config.source).parent if config.source and config.source[0] != "<" else Path()
+    source = config.source_file()
+    base = source.parent if source is not None else Path()
     return (base / config.storage.path).resolve()
 
 

@@ -7,7 +7,8 @@
     │   ├── BadRequest              400
     │   ├── Unauthorized            401
     │   ├── NotFound                404 (ModelNotFound: unknown model)
-    │   ├── Conflict                409
+    │   ├── PermissionDenied        403
+│   ├── Conflict                409
 │   ├── PayloadTooLarge         413
     │   └── ContentRejected         422
     ├── Unavailable                 503 + Retry-After (queue full, queue wait, shutting down)
@@ -72,6 +73,13 @@ class NotFound(ClientError):
 
 class ModelNotFound(NotFound):
     """No model with that name."""
+
+
+class PermissionDenied(ClientError):
+    """The caller may not use this part of the API from where it is."""
+
+    status = 403
+    kind = "permission_error"
 
 
 class Conflict(ClientError):

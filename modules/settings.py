@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -57,7 +56,7 @@ class SettingsManager:
 
     def __init__(self, config: BridgeConfig, coordinator: Coordinator) -> None:
         self._coord = coordinator
-        self._path = Path(config.source) if config.source and config.source[0] != "<" else None
+        self._path = config.source_file()
         self.current = Settings(
             strategy=config.balancer.strategy, min_instances=config.pool.min_instances,
             max_instances=config.pool.max_instances,

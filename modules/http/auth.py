@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import secrets
 
 from fastapi import Request
 
 from ..config import AuthConfig
-from ..errors import ClientError, Unauthorized
+from ..errors import PermissionDenied, Unauthorized
+from ..netaddr import is_loopback
 
 ADMIN_COOKIE = "bridge_admin"
-
-
-class Forbidden(ClientError):
-    status = 403
-    kind = "permission_error"
+_MAX_SESSIONS = 64
 
 
 def _bearer(request: Request) -> str | None:
@@ -25,22 +21,13 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost" or host == "testclient"
-
-
 class Guard:
     """Checks credentials; admin sessions are random tokens held in memory (HttpOnly cookie)."""
 
     def __init__(self, auth: AuthConfig) -> None:
         self._api_keys = list(auth.api_keys)
         self._admin_key = auth.admin_key
-        self._sessions: set[str] = set()
+        self._sessions: dict[str, None] = {}  # insertion-ordered set of login tokens
 
     @property
     def admin_required(self) -> bool:
@@ -67,7 +54,7 @@ class Guard:
         if self.admin_ok(request):
             return
         if self._admin_key is None:
-            raise Forbidden("The management API is only served on loopback when no admin key "
+            raise PermissionDenied("The management API is only served on loopback when no admin key "
                             "is configured (auth.admin_key).", code="loopback_only")
         raise Unauthorized("Admin key required.", code="admin_key_required")
 
@@ -75,9 +62,11 @@ class Guard:
         if self._admin_key is None or not hmac.compare_digest(key, self._admin_key):
             raise Unauthorized("Wrong admin key.", code="invalid_admin_key")
         token = secrets.token_urlsafe(32)
-        self._sessions.add(token)
+        self._sessions[token] = None
+        while len(self._sessions) > _MAX_SESSIONS:  # oldest logins go first
+            self._sessions.pop(next(iter(self._sessions)))
         return token
 
     def logout(self, token: str | None) -> None:
         if token:
-            self._sessions.discard(token)
+            self._sessions.pop(token, None)

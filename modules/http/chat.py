@@ -134,6 +134,11 @@ async def _stream(coord: Coordinator, req: ChatCompletionRequest,
     gone = asyncio.ensure_future(_until_disconnect(request))
     try:
         await asyncio.wait({first, gone}, timeout=keepalive, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:  # the server is cancelling this handler
+        first.cancel()
+        await asyncio.gather(first, return_exceptions=True)
+        _finish(coord, outcome, route, None, cancelled=True)
+        raise
     finally:
         gone.cancel()
     if _client_left(gone) and not first.done():
@@ -191,6 +196,9 @@ async def _sse(coord: Coordinator, req: ChatCompletionRequest,
         yield _data(error_payload(failure))
     except asyncio.CancelledError:
         cancelled = True
+        raise
+    except Exception as unexpected:  # recorded as a 500, then the server logs it
+        err = unexpected
         raise
     finally:
         if not first.done():

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..netaddr import is_loopback
 from ..redact import redact_url
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BACKOFF_S: tuple[float, ...] = (0.5, 1.0, 2.0)
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class WebhookNotifier:
@@ -47,7 +47,7 @@ class WebhookNotifier:
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         # Proxies from the environment must not capture a receiver on this machine.
-        handlers = [urllib.request.ProxyHandler({})] if parts.hostname in _LOOPBACK else []
+        handlers = [urllib.request.ProxyHandler({})] if is_loopback(parts.hostname) else []
         self._opener = urllib.request.build_opener(*handlers)
 
     @property

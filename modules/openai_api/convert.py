@@ -75,7 +75,7 @@ def _attachment(url: str, number: int, allowlist: Sequence[str]) -> Attachment:
     if url[:5].lower() == "data:":
         content_type = _data_uri_type(url)
     elif urlsplit(url).scheme.lower() in ("http", "https"):
-        if not any(url.startswith(prefix) for prefix in allowlist if prefix):
+        if not any(_under_prefix(url, prefix) for prefix in allowlist if prefix):
             raise BadRequest(
                 "Remote image URLs are not allowed; send the image as a data: URI.",
                 param="messages",
@@ -84,6 +84,16 @@ def _attachment(url: str, number: int, allowlist: Sequence[str]) -> Attachment:
     else:
         raise BadRequest("image_url must be a data: URI or an http(s) URL.", param="messages")
     return Attachment(f"image-{number}.{_extension(content_type)}", content_type, url)
+
+
+def _under_prefix(url: str, prefix: str) -> bool:
+    """Same scheme and host:port, and a path inside the prefix's path (not a look-alike
+    host such as https://ok.com.evil.net for the prefix https://ok.com)."""
+    u, p = urlsplit(url), urlsplit(prefix)
+    if (u.scheme.lower(), u.netloc.lower()) != (p.scheme.lower(), p.netloc.lower()):
+        return False
+    base = p.path if p.path.endswith("/") or not p.path else p.path + "/"
+    return u.path == p.path or u.path.startswith(base) or not p.path or p.path == "/"
 
 
 def _guess_image_type(url: str) -> str:
