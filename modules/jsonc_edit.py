@@ -5,40 +5,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import json5
 
+from .jsonc_scan import Node, eol, parse_layout
+
 KeyPath = tuple[str, ...]
-
-_LITERALS = {"true", "false", "null", "Infinity", "+Infinity", "-Infinity", "NaN", "+NaN", "-NaN"}
-# Applied to one scalar token only, never to the file: a JSON5 decimal or hex number.
-_NUMBER = re.compile(r"[+-]?(0[xX][0-9a-fA-F]+|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)")
-
-
-@dataclass
-class _Node:
-    """A parsed value's span and, for an object, its members."""
-
-    kind: str  # "object", "array" or "scalar"
-    start: int
-    end: int = 0  # exclusive
-    members: list[_Member] = field(default_factory=list)
-
-
-@dataclass
-class _Member:
-    """One `key: value` pair of an object."""
-
-    key: str
-    key_start: int
-    value: _Node
-    comma: int | None = None  # index of the comma after the value, if any
-
 
 @dataclass
 class _Style:
@@ -47,140 +23,6 @@ class _Style:
     unit: str
     nl: str
     trailing: bool
-
-
-class _Scanner:
-    """Recursive-descent walker over JSON5 text that records where every value sits."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-        self.objects: list[_Node] = []  # kept to guess the indent unit and comma style
-
-    def fail(self, msg: str, pos: int | None = None) -> ValueError:
-        """Build a ValueError naming the line and column."""
-        p = self.pos if pos is None else pos
-        line, col = self.text.count("\n", 0, p) + 1, p - self.text.rfind("\n", 0, p)
-        return ValueError(f"cannot parse JSONC at line {line}, column {col}: {msg}")
-
-    def peek(self) -> str:
-        """Return the current character, or '' at the end."""
-        return self.text[self.pos : self.pos + 1]
-
-    def skip(self) -> None:
-        """Skip whitespace and comments."""
-        t = self.text
-        while self.pos < len(t):
-            if t[self.pos].isspace() or t[self.pos] == "\ufeff":
-                self.pos += 1
-            elif t.startswith("//", self.pos):
-                self.pos = _eol(t, self.pos)
-            elif t.startswith("/*", self.pos):
-                end = t.find("*/", self.pos + 2)
-                if end < 0:
-                    raise self.fail("unterminated /* comment")
-                self.pos = end + 2
-            else:
-                return
-
-    def value(self) -> _Node:
-        """Parse any value."""
-        self.skip()
-        start, c = self.pos, self.peek()
-        if c == "{":
-            return self.container("object", "}")
-        if c == "[":
-            return self.container("array", "]")
-        if c and c in "\"'":
-            self.string()
-        else:
-            tok = self.word("_$+-.")
-            if tok not in _LITERALS and not _NUMBER.fullmatch(tok):
-                raise self.fail(f"unexpected {tok or c or 'end of text'!r}", start)
-        return _Node("scalar", start, self.pos)
-
-    def word(self, extra: str) -> str:
-        """Consume a run of alphanumerics and `extra` characters."""
-        start, t = self.pos, self.text
-        while self.pos < len(t) and (t[self.pos].isalnum() or t[self.pos] in extra):
-            self.pos += 1
-        return t[start : self.pos]
-
-    def string(self) -> str:
-        """Consume a quoted string and return its raw text, quotes included."""
-        t, start = self.text, self.pos
-        quote, self.pos = t[start], start + 1
-        while True:
-            c = t[self.pos : self.pos + 1]
-            if c in ("", "\n", "\r"):
-                raise self.fail("unterminated string", start)
-            if c == quote:
-                self.pos += 1
-                return t[start : self.pos]
-            # An escape skips two characters, three for a CRLF line continuation.
-            self.pos += 3 if t.startswith("\\\r\n", self.pos) else 2 if c == "\\" else 1
-
-    def key(self) -> tuple[str, int]:
-        """Consume a quoted or bare key and its colon; return the key and where it began."""
-        c, start = self.peek(), self.pos
-        if c and c in "\"'":
-            raw = self.string()
-            # Only escapes need a real decoder; json5 is the reference for those.
-            key = json5.loads(raw) if "\\" in raw else raw[1:-1]
-        else:
-            key = self.word("_$")
-            if not key or key[0].isdigit():
-                raise self.fail(f"expected a key or '}}', found {c or 'end of text'!r}")
-        self.skip()
-        if self.peek() != ":":
-            raise self.fail(f"expected ':' after key {key!r}")
-        self.pos += 1
-        return key, start
-
-    def container(self, kind: str, close: str) -> _Node:
-        """Parse an object or array, from its opening bracket to its closing one."""
-        node = _Node(kind, self.pos)
-        if kind == "object":
-            self.objects.append(node)
-        self.pos += 1
-        while True:
-            self.skip()
-            if self.peek() == close:
-                break
-            if kind == "object":
-                node.members.append(_Member(*self.key(), self.value()))
-            else:
-                self.value()
-            self.skip()
-            if self.peek() == ",":
-                if node.members:
-                    node.members[-1].comma = self.pos
-                self.pos += 1
-            elif self.peek() != close:
-                raise self.fail(f"expected ',' or '{close}' after a value")
-        self.pos += 1
-        node.end = self.pos
-        return node
-
-
-def _parse(text: str) -> tuple[_Node, list[_Node]]:
-    """Parse text whose top level must be an object; return it and all objects."""
-    s = _Scanner(text)
-    s.skip()
-    if s.peek() != "{":
-        raise s.fail("the top level must be an object")
-    root = s.value()
-    s.skip()
-    if s.pos != len(text):
-        raise s.fail("unexpected text after the top-level object")
-    return root, s.objects
-
-
-def _eol(text: str, pos: int) -> int:
-    """Index of the first line terminator at or after pos (len(text) if none)."""
-    # U+2028/2029 end a // comment in JSON5 too.
-    ends = [i for c in "\n\r\u2028\u2029" if (i := text.find(c, pos)) >= 0]
-    return min(ends, default=len(text))
 
 
 def _indent(text: str, pos: int) -> str:
@@ -194,12 +36,12 @@ def _starts_line(text: str, pos: int) -> bool:
     return not text[text.rfind("\n", 0, pos) + 1 : pos].strip()
 
 
-def _multiline(text: str, node: _Node) -> bool:
+def _multiline(text: str, node: Node) -> bool:
     """True when an object's braces are on different lines."""
     return "\n" in text[node.start : node.end]
 
 
-def _style(text: str, objects: list[_Node]) -> _Style:
+def _style(text: str, objects: list[Node]) -> _Style:
     """Guess indent unit, newline and trailing-comma habit from the file."""
     unit = next(
         (inner[len(outer) :] for n in objects for m in n.members
@@ -238,15 +80,15 @@ def _skip_inline(text: str, pos: int) -> int:
         if text[pos] in " \t":
             pos += 1
         elif text.startswith("//", pos):
-            return _eol(text, pos)
-        elif text.startswith("/*", pos) and text.find("*/", pos) < _eol(text, pos):
+            return eol(text, pos)
+        elif text.startswith("/*", pos) and text.find("*/", pos) < eol(text, pos):
             pos = text.find("*/", pos) + 2
         else:
             return pos
     return pos
 
 
-def _insert(text: str, obj: _Node, keys: KeyPath, value: object, st: _Style) -> str:
+def _insert(text: str, obj: Node, keys: KeyPath, value: object, st: _Style) -> str:
     """Add `keys[0]` (nesting the rest) as the last member of obj."""
     multi, close = _multiline(text, obj), obj.end - 1
     outer = _indent(text, obj.start)
@@ -267,7 +109,7 @@ def _insert(text: str, obj: _Node, keys: KeyPath, value: object, st: _Style) -> 
     anchor = last.comma + 1 if last.comma is not None else last.value.end
     comma = "," if trailing else ""
     pos = _skip_inline(text, anchor)
-    if pos == _eol(text, pos):
+    if pos == eol(text, pos):
         # Go after any comment on the last member's line so the comment stays with it.
         at, ins = pos, st.nl + indent + member + comma
     else:
@@ -280,7 +122,7 @@ def _apply(text: str, path: KeyPath, value: object) -> str:
     """Apply one change, re-parsing so offsets are always fresh."""
     if not path or not all(isinstance(k, str) for k in path):
         raise ValueError(f"key path must be a non-empty tuple of str, got {path!r}")
-    root, objects = _parse(text)
+    root, objects = parse_layout(text)
     node = root
     for depth, key in enumerate(path):
         # json5 keeps the last of duplicate keys, so that is the one to edit.
