@@ -16,6 +16,7 @@ from .jsonc_scan import Node, eol, parse_layout
 
 KeyPath = tuple[str, ...]
 
+
 @dataclass
 class _Style:
     """Layout conventions guessed from the file, used for inserted text."""
