@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
 
 from api_server import create_app
 from modules.browser.driver import detect_browser
@@ -64,8 +65,12 @@ def check_exposure(config: BridgeConfig) -> None:
 class BridgeServer(uvicorn.Server):
     """uvicorn server that stops new completions (503) as soon as a signal arrives."""
 
+    def __init__(self, app: FastAPI, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.app = app
+
     def handle_exit(self, sig: int, frame: Any) -> None:
-        coordinator = getattr(self.config.app.state, "coordinator", None)
+        coordinator = getattr(self.app.state, "coordinator", None)
         if coordinator is not None:
             coordinator.accepting = False
         super().handle_exit(sig, frame)
@@ -75,7 +80,7 @@ async def report_progress(server: BridgeServer, config: BridgeConfig) -> None:
     """Print where to connect, which browser runs, and instances as they come up."""
     while not server.started:
         await asyncio.sleep(0.1)
-    coordinator = server.config.app.state.coordinator
+    coordinator = server.app.state.coordinator
     base = f"http://{config.server.host}:{server.servers[0].sockets[0].getsockname()[1]}"
     print(f"LMArena Bridge on {base}/v1  (GUI: {base}/)", flush=True)
     print(f"upstream: {config.arena.url}", flush=True)
@@ -93,7 +98,7 @@ async def report_progress(server: BridgeServer, config: BridgeConfig) -> None:
 async def serve(config: BridgeConfig) -> None:
     await detect_browser(config.browser, headless=config.browser.headless)  # clear error early
     app = create_app(config)
-    server = BridgeServer(uvicorn.Config(
+    server = BridgeServer(app, uvicorn.Config(
         app, host=config.server.host, port=config.server.port, log_level="warning",
         timeout_graceful_shutdown=max(1, int(config.shutdown.grace_s))))
     progress = asyncio.create_task(report_progress(server, config))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 
@@ -72,7 +72,7 @@ class CompletionRunner:
         self._bg: set[asyncio.Task[None]] = set()
 
     async def run(self, model: ArenaModel, turns: Sequence[ChatTurn],
-                  route: RouteInfo) -> AsyncIterator[StreamEvent]:
+                  route: RouteInfo) -> AsyncGenerator[StreamEvent, None]:
         tried: set[str] = set()
         while True:
             # Known before any wait, so a stream that starts while queued still names it.
@@ -101,7 +101,7 @@ class CompletionRunner:
                 log.info("retrying elsewhere after %s", err.message)
 
     async def _attempt(self, lease: Lease, model: ArenaModel, turns: Sequence[ChatTurn],
-                       route: RouteInfo) -> AsyncIterator[StreamEvent]:
+                       route: RouteInfo) -> AsyncGenerator[StreamEvent, None]:
         inst = lease.instance
         started = time.monotonic()
         stream = None
@@ -129,7 +129,7 @@ class CompletionRunner:
             self._finish(lease, inst, stream, ok, time.monotonic() - started)
 
     async def _events(self, stream, inst: Instance, route: RouteInfo, started: float
-                      ) -> AsyncIterator[StreamEvent]:
+                      ) -> AsyncGenerator[StreamEvent, None]:
         parser = StreamParser()
         seen = _Seen()
         async with aclosing(stream.chunks()) as chunks:

@@ -61,21 +61,23 @@ class Coordinator:
             RecurringTask("models", self._refresh_models, config.arena.model_refresh_interval_s),
             RecurringTask("log-summary", self._log_summary, 60.0),
         ]
-        self._stack = contextlib.AsyncExitStack()
+        self._stack: contextlib.AsyncExitStack | None = None
 
     async def __aenter__(self) -> Coordinator:
-        await self._stack.__aenter__()
+        # Teardown runs in reverse: tasks stop, instances close, history flushes, browsers go.
+        stack = self._stack = contextlib.AsyncExitStack()
         try:
-            await self._stack.enter_async_context(self.driver)
+            await stack.enter_async_context(self.driver)
             self.driver.on_host_lost(lambda host: self.health.on_host_lost(host))
-            await self._stack.enter_async_context(self.obs)
-            self._stack.push_async_callback(self.pool.close)
+            await stack.enter_async_context(self.obs)
+            stack.push_async_callback(self.pool.close)
             self.pool.ensure_size()
             for task in self._tasks:
                 task.start()
-                self._stack.push_async_callback(task.stop)
+                stack.push_async_callback(task.stop)
         except BaseException:
-            await self._stack.aclose()
+            self._stack = None
+            await stack.aclose()
             raise
         return self
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from playwright.async_api import Browser, BrowserContext
+from playwright.async_api import Browser, BrowserContext, StorageState
 
 from .deadline import with_deadline
 
@@ -55,7 +55,7 @@ class BrowserHost:
         for callback in list(self._on_lost):
             callback(self)
 
-    async def new_context(self, storage_state: dict | None = None) -> BrowserContext:
+    async def new_context(self, storage_state: StorageState | None = None) -> BrowserContext:
         """Open an isolated (incognito) context on this browser."""
         context = await with_deadline(
             self.browser.new_context(viewport={"width": 1280, "height": 800},

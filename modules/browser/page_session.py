@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, Page, StorageState
 
 from ..errors import InstanceFailed, UpstreamTimeout
 from .deadline import with_deadline
@@ -52,7 +52,7 @@ class PageSession:
 
     @classmethod
     async def open(cls, owner: str, host: BrowserHost, call_timeout_s: float,
-                   storage_state: dict | None = None) -> PageSession:
+                   storage_state: StorageState | None = None) -> PageSession:
         """Open a fresh incognito context (in a slot the caller reserved on `host`)."""
         try:
             context = await host.new_context(storage_state)
@@ -127,7 +127,7 @@ class PageSession:
                                       instance_id=self.owner)
             await asyncio.sleep(0.1)
 
-    async def storage_state(self) -> dict:
+    async def storage_state(self) -> StorageState:
         return await self.call(self.context.storage_state(), "storage state")
 
     async def content(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
@@ -91,14 +91,14 @@ async def put_settings(request: Request) -> dict[str, Any]:
 @router.get("/history")
 async def history(request: Request, since: float | None = None, model: str | None = None,
                   status: str | None = None, limit: int = 100) -> dict[str, Any]:
-    wanted: int | str | None = status
+    wanted: int | Literal["error"] | None = "error" if status == "error" else None
     if status not in (None, "", "error"):
         try:
             wanted = int(status)
         except ValueError:
             raise BadRequest("status must be an HTTP status or 'error'", param="status") from None
     rows = await _coord(request).obs.history.requests(since=since, model=model or None,
-                                                      status=wanted or None, limit=limit)
+                                                      status=wanted, limit=limit)
     return {"requests": rows}
 
 

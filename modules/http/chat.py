@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import anyio
@@ -87,13 +87,13 @@ def _finish(coord: Coordinator, outcome: Outcome, route: RouteInfo, err: BaseExc
         coord.obs.record_request(rec)
 
 
-async def _collect(events: AsyncIterator[StreamEvent], outcome: Outcome) -> None:
+async def _collect(events: AsyncGenerator[StreamEvent, None], outcome: Outcome) -> None:
     async for event in events:
         _apply(event, outcome)
 
 
 async def _complete(coord: Coordinator, req: ChatCompletionRequest,
-                    events: AsyncIterator[StreamEvent], route: RouteInfo,
+                    events: AsyncGenerator[StreamEvent, None], route: RouteInfo,
                     outcome: Outcome, request: Request) -> Response:
     # Nothing is sent before the end, so the server would not notice a client that leaves:
     # race the work against a disconnect, and cancel it (abort upstream, free the slot).
@@ -125,7 +125,7 @@ async def _complete(coord: Coordinator, req: ChatCompletionRequest,
 
 
 async def _stream(coord: Coordinator, req: ChatCompletionRequest,
-                  events: AsyncIterator[StreamEvent], route: RouteInfo,
+                  events: AsyncGenerator[StreamEvent, None], route: RouteInfo,
                   outcome: Outcome, request: Request) -> Response:
     keepalive = coord.config.queue.keepalive_interval_s
     first = asyncio.ensure_future(anext(events))
@@ -165,7 +165,7 @@ async def _stream(coord: Coordinator, req: ChatCompletionRequest,
 
 
 async def _sse(coord: Coordinator, req: ChatCompletionRequest,
-               events: AsyncIterator[StreamEvent], first: asyncio.Future[StreamEvent],
+               events: AsyncGenerator[StreamEvent, None], first: asyncio.Future[StreamEvent],
                route: RouteInfo, outcome: Outcome, builder: ChunkBuilder,
                keepalive: float) -> AsyncIterator[Any]:
     err: BaseException | None = None

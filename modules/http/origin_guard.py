@@ -3,6 +3,7 @@ to loopback, and state-changing requests sent from another origin (CSRF)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
@@ -29,7 +30,8 @@ def install_origin_guard(app: FastAPI, config: BridgeConfig) -> None:
     loopback_only = is_loopback(config.server.host)
 
     @app.middleware("http")
-    async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def guard(request: Request,
+                    call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         host = request.headers.get("host", "")
         if loopback_only and not is_loopback(_host_name(host)):
             return _refuse("This bridge answers only to localhost names.", "foreign_host")
