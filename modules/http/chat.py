@@ -61,6 +61,32 @@ def _client_left(watch: asyncio.Future[bool]) -> bool:
     return watch.done() and not watch.cancelled() and watch.exception() is None
 
 
+async def _wait_or_disconnect(work: asyncio.Future[Any], request: Request,
+                              wait_s: float | None, coord: Coordinator, outcome: Outcome,
+                              route: RouteInfo) -> bool:
+    """Wait for `work` (at most `wait_s`) while watching the client; True if it left first.
+
+    If this handler is cancelled meanwhile, the work is abandoned and the cancel goes on.
+    """
+    gone = asyncio.ensure_future(_until_disconnect(request))
+    try:
+        await asyncio.wait({work, gone}, timeout=wait_s, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        await _abandon(work, coord, outcome, route)
+        raise
+    finally:
+        gone.cancel()
+    return _client_left(gone) and not work.done()
+
+
+async def _abandon(work: asyncio.Future[Any], coord: Coordinator, outcome: Outcome,
+                   route: RouteInfo) -> None:
+    """Cancel work nobody waits for (upstream aborted, slot freed) and record it as 499."""
+    work.cancel()
+    await asyncio.gather(work, return_exceptions=True)
+    _finish(coord, outcome, route, None, cancelled=True)
+
+
 def _apply(event: StreamEvent, outcome: Outcome) -> None:
     if isinstance(event, TextDelta):
         outcome.text.append(event.text)
@@ -98,20 +124,8 @@ async def _complete(coord: Coordinator, req: ChatCompletionRequest,
     # Nothing is sent before the end, so the server would not notice a client that leaves:
     # race the work against a disconnect, and cancel it (abort upstream, free the slot).
     work = asyncio.ensure_future(_collect(events, outcome))
-    gone = asyncio.ensure_future(_until_disconnect(request))
-    try:
-        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
-    except asyncio.CancelledError:
-        work.cancel()
-        await asyncio.gather(work, return_exceptions=True)
-        _finish(coord, outcome, route, None, cancelled=True)
-        raise
-    finally:
-        gone.cancel()
-    if not work.done():  # the client left first
-        work.cancel()
-        await asyncio.gather(work, return_exceptions=True)
-        _finish(coord, outcome, route, None, cancelled=True)
+    if await _wait_or_disconnect(work, request, None, coord, outcome, route):
+        await _abandon(work, coord, outcome, route)
         return Response(status_code=499)  # nobody is left to read it
     try:
         work.result()
@@ -131,21 +145,9 @@ async def _stream(coord: Coordinator, req: ChatCompletionRequest,
     first = asyncio.ensure_future(anext(events))
     # Until the response starts (sse-starlette watches after that), watch for a client
     # that leaves while queued or before the first byte, so its slot is not held.
-    gone = asyncio.ensure_future(_until_disconnect(request))
-    try:
-        await asyncio.wait({first, gone}, timeout=keepalive, return_when=asyncio.FIRST_COMPLETED)
-    except asyncio.CancelledError:  # the server is cancelling this handler
-        first.cancel()
-        await asyncio.gather(first, return_exceptions=True)
-        _finish(coord, outcome, route, None, cancelled=True)
-        raise
-    finally:
-        gone.cancel()
-    if _client_left(gone) and not first.done():
-        first.cancel()
-        await asyncio.gather(first, return_exceptions=True)
+    if await _wait_or_disconnect(first, request, keepalive, coord, outcome, route):
+        await _abandon(first, coord, outcome, route)
         await events.aclose()
-        _finish(coord, outcome, route, None, cancelled=True)
         return Response(status_code=499)
     if first.done() and first.exception() is not None:
         err = first.exception()
