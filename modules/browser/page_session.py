@@ -17,15 +17,20 @@ log = logging.getLogger(__name__)
 
 RELAY_JS = (Path(__file__).with_name("fetch_relay.js")).read_text(encoding="utf-8")
 
-# Same-origin GET of the home page from inside the page: status, and whether the answer
-# (or the page on screen) is a human challenge. Markers come from the protocol module.
+# Same-origin ping from inside the page: a HEAD of the home page (cheap for the site);
+# only when that is not a plain 200 is the page fetched to look for a human challenge.
+# Markers come from the protocol module.
 _PROBE_JS = """async ([markers, timeoutMs]) => {
   const hit = (t) => markers.some((m) => t.includes(m));
   const onScreen = hit(document.title) || hit(document.documentElement.outerHTML.slice(0, 20000));
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+  const get = (method) => fetch("/", { method, credentials: "include", signal: ctrl.signal,
+                                        cache: "no-store" });
   try {
-    const r = await fetch("/", { credentials: "include", signal: ctrl.signal, cache: "no-store" });
+    const head = await get("HEAD");
+    if (head.status === 200) return { status: 200, challenge: onScreen, error: null };
+    const r = await get("GET");
     const text = await r.text();
     return { status: r.status, challenge: onScreen || hit(text.slice(0, 20000)), error: null };
   } catch (e) {

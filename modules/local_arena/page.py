@@ -92,7 +92,7 @@ def home_html(models: tuple[dict[str, Any], ...]) -> str:
     )
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 async def home(request: Request) -> Response:
     """Home page, or the challenge page for challenged visitors."""
     state = arena_state(request)
