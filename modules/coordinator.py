@@ -60,6 +60,7 @@ class Coordinator:
             RecurringTask("alerts", self.obs.evaluate_alerts, config.alerts.evaluate_interval_s),
             RecurringTask("models", self._refresh_models, config.arena.model_refresh_interval_s),
             RecurringTask("log-summary", self._log_summary, 60.0),
+            RecurringTask("config-watch", self.settings.reload_if_changed, 1.0),
         ]
         self._stack: contextlib.AsyncExitStack | None = None
 

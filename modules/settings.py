@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .config import BridgeConfig, StrategyName
-from .errors import BadRequest
+from .config import BridgeConfig, StrategyName, load_config
+from .errors import BadRequest, ConfigError
 from .jsonc_edit import write_jsonc_changes
 
 if TYPE_CHECKING:
@@ -57,14 +57,8 @@ class SettingsManager:
     def __init__(self, config: BridgeConfig, coordinator: Coordinator) -> None:
         self._coord = coordinator
         self._path = config.source_file()
-        self.current = Settings(
-            strategy=config.balancer.strategy, min_instances=config.pool.min_instances,
-            max_instances=config.pool.max_instances,
-            max_concurrent_per_instance=config.pool.max_concurrent_per_instance,
-            autoscale_enabled=config.autoscale.enabled,
-            scale_up_threshold=config.autoscale.scale_up_threshold,
-            scale_down_threshold=config.autoscale.scale_down_threshold,
-            cooldown_s=config.autoscale.cooldown_s)
+        self._seen_mtime = self._mtime()
+        self.current = _settings_of(config)
 
     def view(self) -> dict[str, Any]:
         return {**self.current.model_dump(), "config_file": str(self._path) if self._path else None}
@@ -86,8 +80,36 @@ class SettingsManager:
         self.current = new
         if changed and self._path is not None and self._path.exists():
             write_jsonc_changes(self._path, {CONFIG_PATHS[k]: v for k, v in changed.items()})
+            self._seen_mtime = self._mtime()  # our own write is not an outside edit
             log.info("saved settings %s to %s", sorted(changed), self._path)
         return self.view()
+
+    def _mtime(self) -> int | None:
+        try:
+            return self._path.stat().st_mtime_ns if self._path is not None else None
+        except OSError:
+            return None
+
+    async def reload_if_changed(self) -> None:
+        """Apply the run-time settings of config.jsonc when someone edits the file.
+
+        Other keys need a restart. A broken edit is logged and the running values stay.
+        """
+        mtime = self._mtime()
+        if mtime is None or mtime == self._seen_mtime or self._path is None:
+            return
+        self._seen_mtime = mtime
+        try:
+            new = _settings_of(load_config(self._path))
+        except ConfigError as err:
+            log.error("config.jsonc changed but is invalid; keeping the running settings:\n%s",
+                      err.message)
+            return
+        changed = {k: v for k, v in new.model_dump().items() if getattr(self.current, k) != v}
+        if changed:
+            self._apply(new, changed)
+            self.current = new
+            log.info("applied %s from the edited %s", sorted(changed), self._path)
 
     def _apply(self, new: Settings, changed: dict[str, Any]) -> None:
         pool = self._coord.pool
@@ -106,3 +128,14 @@ class SettingsManager:
             pool.target = min(max(pool.target, new.min_instances), new.max_instances)
             pool.ensure_size()
         pool.dispatcher.wake()
+
+
+def _settings_of(config: BridgeConfig) -> Settings:
+    return Settings(
+        strategy=config.balancer.strategy, min_instances=config.pool.min_instances,
+        max_instances=config.pool.max_instances,
+        max_concurrent_per_instance=config.pool.max_concurrent_per_instance,
+        autoscale_enabled=config.autoscale.enabled,
+        scale_up_threshold=config.autoscale.scale_up_threshold,
+        scale_down_threshold=config.autoscale.scale_down_threshold,
+        cooldown_s=config.autoscale.cooldown_s)
