@@ -51,7 +51,7 @@ class Coordinator:
         self.obs = ObservabilityHub(config, data_dir(config), self.bus, self.pool)
         self.health = HealthMonitor(config, self.pool, self.launcher)
         self.autoscaler = Autoscaler(config, self.pool, self.driver, self.bus, self.obs)
-        self.settings = SettingsManager(config, self)
+        self.settings = SettingsManager(config, self.pool, self.autoscaler)
         self.accepting = True
         self._tasks = [
             RecurringTask("health", self.health.step, config.health.interval_s),

@@ -12,7 +12,8 @@ from .errors import BadRequest, ConfigError
 from .jsonc_edit import write_jsonc_changes
 
 if TYPE_CHECKING:
-    from .coordinator import Coordinator
+    from .pool.pool import Pool
+    from .scaling.autoscaler import Autoscaler
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +53,11 @@ class Settings(BaseModel):
 
 
 class SettingsManager:
-    """Owns the current Settings; applies changes to the pool, judge and config file."""
+    """Owns the current Settings; applies changes to the pool, the autoscaler and the file."""
 
-    def __init__(self, config: BridgeConfig, coordinator: Coordinator) -> None:
-        self._coord = coordinator
+    def __init__(self, config: BridgeConfig, pool: Pool, autoscaler: Autoscaler) -> None:
+        self._pool = pool
+        self._autoscaler = autoscaler
         self._path = config.source_file()
         self._seen_mtime = self._mtime()
         self.current = _settings_of(config)
@@ -112,7 +114,7 @@ class SettingsManager:
             log.info("applied %s from the edited %s", sorted(changed), self._path)
 
     def _apply(self, new: Settings, changed: dict[str, Any]) -> None:
-        pool = self._coord.pool
+        pool = self._pool
         if "strategy" in changed:
             pool.dispatcher.set_strategy(new.strategy)
         if "max_concurrent_per_instance" in changed:
@@ -121,7 +123,7 @@ class SettingsManager:
                 inst.max_concurrent = new.max_concurrent_per_instance
         judge_keys = {"min_instances", "max_instances", "scale_up_threshold",
                       "scale_down_threshold", "cooldown_s", "max_concurrent_per_instance"}
-        self._coord.autoscaler.configure(
+        self._autoscaler.configure(
             enabled=new.autoscale_enabled,
             **{k: v for k, v in changed.items() if k in judge_keys})
         if {"min_instances", "max_instances"} & changed.keys():
