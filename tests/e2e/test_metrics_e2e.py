@@ -145,9 +145,11 @@ async def test_ready_is_503_while_every_session_is_challenged(tmp_path) -> None:
 
         await bridge.knobs(challenge=False)
 
-        async def is_ready():
-            return (await bridge.http.get("/ready")).status_code == 200
+        async def both_ready():
+            r = await bridge.http.get("/ready")
+            return r.status_code == 200 and r.json()["usable_instances"] == 2
 
-        await wait_for(is_ready, 30, "/ready back to 200 once the challenge is lifted")
+        # Each parked instance heals on its own next probe; wait for both, then scrape.
+        await wait_for(both_ready, 30, "/ready with both instances once the challenge is lifted")
         m = await scrape(bridge.http)
         assert sample(m, "bridge_instances", state="needs_attention") == 0
