@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from modules.app.coordinator import Coordinator
 from modules.config import BridgeConfig
-from modules.coordinator import Coordinator
 from modules.http import admin_routes, openai_routes, ops_routes
 from modules.http.auth import Guard
 from modules.http.errors import install_error_handlers

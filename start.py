@@ -18,7 +18,7 @@ from api_server import create_app
 from modules.browser.driver import detect_browser
 from modules.config import BridgeConfig, load_config, with_overrides
 from modules.errors import BridgeError
-from modules.netaddr import is_loopback
+from modules.util.netaddr import is_loopback
 
 log = logging.getLogger("lmarena_bridge")
 DEFAULT_CONFIG = Path(__file__).with_name("config.jsonc")

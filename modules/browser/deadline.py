@@ -9,7 +9,7 @@ from typing import TypeVar
 from playwright.async_api import Error as PlaywrightError
 
 from ..errors import InstanceFailed, UpstreamTimeout
-from ..redact import redact_text
+from ..util.redact import redact_text
 
 T = TypeVar("T")
 

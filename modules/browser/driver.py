@@ -15,7 +15,7 @@ from playwright.async_api import Playwright, async_playwright
 
 from ..config import BrowserConfig, BrowserEndpoint
 from ..errors import InstanceFailed
-from ..redact import redact_url
+from ..util.redact import redact_url
 from .deadline import with_deadline
 from .discovery import BrowserBinary, find_browser
 from .flags import launch_args

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
-from ..coordinator import Coordinator
+from ..app.coordinator import Coordinator
 from ..errors import BadRequest
 from ..observability.history import parse_window
 from .auth import ADMIN_COOKIE

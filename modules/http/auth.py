@@ -9,7 +9,7 @@ from fastapi import Request
 
 from ..config import AuthConfig
 from ..errors import PermissionDenied, Unauthorized
-from ..netaddr import is_loopback
+from ..util.netaddr import is_loopback
 
 ADMIN_COOKIE = "bridge_admin"
 _MAX_SESSIONS = 64

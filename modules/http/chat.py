@@ -13,13 +13,13 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from ..completion import RouteInfo
-from ..coordinator import Coordinator
+from ..app.coordinator import Coordinator
 from ..errors import BadRequest, BridgeError, Unavailable
 from ..openai_api.chunks import ChunkBuilder, build_completion, image_markdown
 from ..openai_api.convert import to_chat_turns
 from ..openai_api.schema import ChatCompletionRequest, validate_request
-from ..outcome import Outcome
+from ..service.outcome import Outcome
+from ..service.runner import RouteInfo
 from ..upstream.events import Finish, ImageOutput, ReasoningDelta, StreamEvent, TextDelta
 from .errors import error_payload, error_response, status_of
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from ..coordinator import Coordinator
+from ..app.coordinator import Coordinator
 from ..errors import ModelNotFound
 from ..upstream.models import ArenaModel
 from .chat import chat_completions

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from sse_starlette import EventSourceResponse
 
-from ..coordinator import Coordinator
+from ..app.coordinator import Coordinator
 
 router = APIRouter()
 

@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..config import BridgeConfig
-from ..netaddr import is_loopback
 from ..openai_api.chunks import error_body
+from ..util.netaddr import is_loopback
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry
 
+from ..app.event_bus import Event, EventBus
 from ..config import BridgeConfig
-from ..events import Event, EventBus
 from .alerts import AlertEngine, PoolFacts
 from .history import HistoryStore
 from .metrics import BridgeMetrics

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..netaddr import is_loopback
-from ..redact import redact_url
+from ..util.netaddr import is_loopback
+from ..util.redact import redact_url
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ..app.event_bus import EventBus
 from ..config import BridgeConfig
 from ..errors import NeedsAttention
-from ..events import EventBus
 from .dispatcher import Dispatcher
 from .instance import ALL_STATES, Instance, State
 from .launcher import InstanceLauncher

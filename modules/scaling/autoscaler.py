@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import psutil
 
+from ..app.event_bus import EventBus
 from ..config import BridgeConfig
-from ..events import EventBus
 from ..pool.instance import State
 from .judge import Judge, LoadSample, ScaleDecision, ScaleSettings
 from .measure import container_memory_limit_mb, process_tree_stats

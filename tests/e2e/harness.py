@@ -16,8 +16,8 @@ import openai
 import uvicorn
 
 from api_server import create_app
+from modules.app.coordinator import Coordinator
 from modules.config import load_config
-from modules.coordinator import Coordinator
 from modules.local_arena import LocalArena
 
 

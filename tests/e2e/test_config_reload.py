@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from modules.jsonc_edit import write_jsonc_changes
+from modules.util.jsonc_edit import write_jsonc_changes
 from tests.e2e.harness import running_bridge, wait_for
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import json5
 import pytest
 
-from modules.jsonc_edit import update_jsonc, write_jsonc_changes
+from modules.util.jsonc_edit import update_jsonc, write_jsonc_changes
 
 CONFIG = """\
 /* LMArena Bridge configuration.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from modules.app.event_bus import EventBus
 from modules.config import BridgeConfig
-from modules.events import EventBus
 from modules.pool.instance import Instance, State
 from modules.pool.pool import Pool
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from modules.redact import redact_text, redact_url
+from modules.util.redact import redact_text, redact_url
 
 
 def test_redact_text_strips_credentials_and_queries() -> None:

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from modules.observability.webhook import WebhookNotifier
-from modules.redact import redact_url
+from modules.util.redact import redact_url
 
 
 class Receiver:

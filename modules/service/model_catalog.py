@@ -6,8 +6,8 @@ import asyncio
 import logging
 from pathlib import Path
 
-from .errors import ModelNotFound
-from .upstream.models import ArenaModel, load_models, parse_initial_models, save_models
+from ..errors import ModelNotFound
+from ..upstream.models import ArenaModel, load_models, parse_initial_models, save_models
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ import time
 import uuid
 from collections.abc import Sequence
 
-from .completion import RouteInfo
-from .observability.records import RequestRecord
-from .openai_api.chunks import estimate_tokens
+from ..observability.records import RequestRecord
+from ..openai_api.chunks import estimate_tokens
+from .runner import RouteInfo
 
 
 class Outcome:

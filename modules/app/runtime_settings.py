@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .config import BridgeConfig, StrategyName, load_config
-from .errors import BadRequest, ConfigError
-from .jsonc_edit import write_jsonc_changes
+from ..config import BridgeConfig, StrategyName, load_config
+from ..errors import BadRequest, ConfigError
+from ..util.jsonc_edit import write_jsonc_changes
 
 if TYPE_CHECKING:
-    from .pool.pool import Pool
-    from .scaling.autoscaler import Autoscaler
+    from ..pool.pool import Pool
+    from ..scaling.autoscaler import Autoscaler
 
 log = logging.getLogger(__name__)
 

@@ -9,20 +9,20 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .browser.driver import BrowserDriver
-from .catalog import ModelCatalog
-from .completion import CompletionRunner
-from .config import BridgeConfig
-from .errors import Conflict, NotFound
-from .events import EventBus
-from .health_monitor import HealthMonitor
-from .observability.hub import ObservabilityHub
-from .pool.instance import Instance, State
-from .pool.launcher import InstanceLauncher
-from .pool.pool import Pool
-from .recurring import RecurringTask
-from .scaling.autoscaler import Autoscaler
-from .settings import SettingsManager
+from ..browser.driver import BrowserDriver
+from ..config import BridgeConfig
+from ..errors import Conflict, NotFound
+from ..observability.hub import ObservabilityHub
+from ..pool.health_monitor import HealthMonitor
+from ..pool.instance import Instance, State
+from ..pool.launcher import InstanceLauncher
+from ..pool.pool import Pool
+from ..scaling.autoscaler import Autoscaler
+from ..service.model_catalog import ModelCatalog
+from ..service.runner import CompletionRunner
+from ..util.recurring import RecurringTask
+from .event_bus import EventBus
+from .runtime_settings import SettingsManager
 
 log = logging.getLogger(__name__)
 

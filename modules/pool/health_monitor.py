@@ -8,13 +8,13 @@ import os
 import time
 from typing import Any
 
-from .browser.host import BrowserHost
-from .config import BridgeConfig
-from .errors import Conflict
-from .pool.instance import Instance, State
-from .pool.launcher import InstanceLauncher
-from .pool.pool import Pool
-from .upstream.protocol import AUTH_COOKIE, CHALLENGE_MARKERS
+from ..browser.host import BrowserHost
+from ..config import BridgeConfig
+from ..errors import Conflict
+from ..upstream.protocol import AUTH_COOKIE, CHALLENGE_MARKERS
+from .instance import Instance, State
+from .launcher import InstanceLauncher
+from .pool import Pool
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 
-from .errors import (
+from ..errors import (
     ClientError,
     CoolDown,
     InstanceFailed,
@@ -21,14 +21,14 @@ from .errors import (
     UpstreamServerError,
     UpstreamStreamError,
 )
-from .pool.dispatcher import Lease
-from .pool.instance import Instance
-from .pool.pool import Pool
-from .upstream.body import ChatTurn, build_create_evaluation
-from .upstream.events import Finish, MalformedLine, StreamErrorEvent, StreamEvent
-from .upstream.failures import classify_failure
-from .upstream.models import ArenaModel
-from .upstream.parser import StreamParser
+from ..pool.dispatcher import Lease
+from ..pool.instance import Instance
+from ..pool.pool import Pool
+from ..upstream.body import ChatTurn, build_create_evaluation
+from ..upstream.events import Finish, MalformedLine, StreamErrorEvent, StreamEvent
+from ..upstream.failures import classify_failure
+from ..upstream.models import ArenaModel
+from ..upstream.parser import StreamParser
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The request service: run one chat request through the pool and account for it."""
