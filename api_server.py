@@ -20,8 +20,9 @@ from modules.http.origin_guard import install_origin_guard
 GUI_DIR = Path(__file__).with_name("gui")
 
 
-def create_app(config: BridgeConfig, *, headless: bool | None = None,
-               seed: int | None = None) -> FastAPI:
+def create_app(
+    config: BridgeConfig, *, headless: bool | None = None, seed: int | None = None
+) -> FastAPI:
     """A new app; its lifespan owns one Coordinator (browsers, pool, monitors, history)."""
 
     @asynccontextmanager

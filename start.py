@@ -45,9 +45,11 @@ def build_config(args: argparse.Namespace, arena_url: str | None = None) -> Brid
         server["port"] = args.port
     pool: dict[str, Any] = {}
     if args.instances is not None:
-        pool = {"initial_instances": args.instances,
-                "min_instances": min(config.pool.min_instances, args.instances),
-                "max_instances": max(config.pool.max_instances, args.instances)}
+        pool = {
+            "initial_instances": args.instances,
+            "min_instances": min(config.pool.min_instances, args.instances),
+            "max_instances": max(config.pool.max_instances, args.instances),
+        }
     arena = {"url": arena_url or args.arena_url} if (arena_url or args.arena_url) else {}
     browser = {"headless": False} if args.headed else {}
     return with_overrides(config, server=server, pool=pool, arena=arena, browser=browser)
@@ -56,10 +58,15 @@ def build_config(args: argparse.Namespace, arena_url: str | None = None) -> Brid
 def check_exposure(config: BridgeConfig) -> None:
     """Refuse a non-loopback bind with no API key unless explicitly allowed."""
     host = config.server.host
-    if not is_loopback(host) and not config.auth.api_keys and not config.server.allow_unauthenticated_remote:
+    if (
+        not is_loopback(host)
+        and not config.auth.api_keys
+        and not config.server.allow_unauthenticated_remote
+    ):
         raise BridgeError(
             f"refusing to listen on {host} with no API key: set auth.api_keys in the config "
-            "(or server.allow_unauthenticated_remote: true if you really mean it)")
+            "(or server.allow_unauthenticated_remote: true if you really mean it)"
+        )
 
 
 class BridgeServer(uvicorn.Server):
@@ -98,9 +105,16 @@ async def report_progress(server: BridgeServer, config: BridgeConfig) -> None:
 async def serve(config: BridgeConfig) -> None:
     await detect_browser(config.browser, headless=config.browser.headless)  # clear error early
     app = create_app(config)
-    server = BridgeServer(app, uvicorn.Config(
-        app, host=config.server.host, port=config.server.port, log_level="warning",
-        timeout_graceful_shutdown=max(1, int(config.shutdown.grace_s))))
+    server = BridgeServer(
+        app,
+        uvicorn.Config(
+            app,
+            host=config.server.host,
+            port=config.server.port,
+            log_level="warning",
+            timeout_graceful_shutdown=max(1, int(config.shutdown.grace_s)),
+        ),
+    )
     progress = asyncio.create_task(report_progress(server, config))
     try:
         await server.serve()

@@ -47,11 +47,16 @@ async def _round(bridge: Bridge, count: int, concurrency: int, start: int) -> li
 
 async def run(requests: int, concurrency: int, instances: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as on_dir, tempfile.TemporaryDirectory() as off_dir:
-        common = {"instances": instances, "arena_knobs": FAST_ARENA,
-                  "pool": {"max_concurrent_per_instance": max(1, -(-concurrency // instances))},
-                  "health": {"interval_s": 30}}
-        async with running_bridge(Path(on_dir), storage={"enabled": True}, **common) as on, \
-                running_bridge(Path(off_dir), storage={"enabled": False}, **common) as off:
+        common = {
+            "instances": instances,
+            "arena_knobs": FAST_ARENA,
+            "pool": {"max_concurrent_per_instance": max(1, -(-concurrency // instances))},
+            "health": {"interval_s": 30},
+        }
+        async with (
+            running_bridge(Path(on_dir), storage={"enabled": True}, **common) as on,
+            running_bridge(Path(off_dir), storage={"enabled": False}, **common) as off,
+        ):
             sides = {"enabled": on, "disabled": off}
             for bridge in sides.values():  # warm-up: pages, connections, code paths
                 await _round(bridge, 4 * concurrency, concurrency, 0)
@@ -66,8 +71,10 @@ async def run(requests: int, concurrency: int, instances: int, rounds: int) -> N
             rows = await on.coordinator.obs.history.requests(limit=10_000)
             off_rows = await off.coordinator.obs.history.requests(limit=10_000)
 
-    print(f"history overhead: {requests} requests per side, concurrency {concurrency}, "
-          f"{instances} instances, {rounds} alternating rounds")
+    print(
+        f"history overhead: {requests} requests per side, concurrency {concurrency}, "
+        f"{instances} instances, {rounds} alternating rounds"
+    )
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the end")
     print(f"{'history':<10} {'n':>5} {'mean ms':>9} {'p50 ms':>8} {'p95 ms':>8}")
     stats = {}

@@ -89,8 +89,10 @@ async def bridge_streamed(bridge: Bridge, count: int, clients: int, offset: int)
     async def one(n: int, run: Run) -> None:
         t0 = time.perf_counter()
         stream = await bridge.client.chat.completions.create(
-            model=MODEL, stream=True,
-            messages=[{"role": "user", "content": PROMPT.format(n=offset + n)}])
+            model=MODEL,
+            stream=True,
+            messages=[{"role": "user", "content": PROMPT.format(n=offset + n)}],
+        )
         first = None
         async for chunk in stream:
             if first is None and chunk.choices and chunk.choices[0].delta.content:
@@ -124,8 +126,9 @@ class FairPool:
         self.free.append(session)
 
 
-async def direct_streamed(arena_url: str, sessions: int, count: int, clients: int,
-                          offset: int) -> Run:
+async def direct_streamed(
+    arena_url: str, sessions: int, count: int, clients: int, offset: int
+) -> Run:
     model = ArenaModel.from_raw(next(m for m in MODELS if m["publicName"] == MODEL))
     assert model is not None
     pool = FairPool()
@@ -143,8 +146,11 @@ async def direct_streamed(arena_url: str, sessions: int, count: int, clients: in
             call = build_create_evaluation([ChatTurn("user", PROMPT.format(n=offset + n))], model)
             first = None
             async with session.stream(
-                    call.method, call.path, content=body_to_text(call.body).encode(),
-                    headers={"Content-Type": "text/plain;charset=UTF-8"}) as r:
+                call.method,
+                call.path,
+                content=body_to_text(call.body).encode(),
+                headers={"Content-Type": "text/plain;charset=UTF-8"},
+            ) as r:
                 r.raise_for_status()
                 async for line in r.aiter_lines():
                     if first is None and line.startswith("a0:"):
@@ -164,32 +170,42 @@ async def direct_streamed(arena_url: str, sessions: int, count: int, clients: in
 async def part_overhead(args: argparse.Namespace) -> None:
     knobs = {"tokens_per_s": args.tokens_per_s, "ttft_ms": args.ttft_ms}
     with tempfile.TemporaryDirectory() as folder:
-        async with running_bridge(Path(folder), instances=args.instances, arena_knobs=knobs,
-                                  health={"interval_s": 30}) as bridge:
+        async with running_bridge(
+            Path(folder), instances=args.instances, arena_knobs=knobs, health={"interval_s": 30}
+        ) as bridge:
             warm = 2 * args.instances
             await bridge_streamed(bridge, warm, args.clients, 10_000)  # pages, connections
             await direct_streamed(bridge.arena.url, args.instances, warm, args.clients, 10_000)
             via = await bridge_streamed(bridge, args.requests, args.clients, 0)
-            direct = await direct_streamed(bridge.arena.url, args.instances, args.requests,
-                                           args.clients, 0)
-    print(f"\nPart 1: bridge vs direct ({args.instances} instances/sessions, {args.clients} "
-          f"concurrent clients, {args.requests} streamed requests each, arena "
-          f"{args.tokens_per_s:g} tok/s, TTFT {args.ttft_ms} ms)")
-    print(f"{'':10}{'req/s':>9}{'TTFT p50 ms':>13}{'TTFT p95 ms':>13}{'total p50 ms':>14}"
-          f"{'total p95 ms':>14}{'errors':>8}")
+            direct = await direct_streamed(
+                bridge.arena.url, args.instances, args.requests, args.clients, 0
+            )
+    print(
+        f"\nPart 1: bridge vs direct ({args.instances} instances/sessions, {args.clients} "
+        f"concurrent clients, {args.requests} streamed requests each, arena "
+        f"{args.tokens_per_s:g} tok/s, TTFT {args.ttft_ms} ms)"
+    )
+    print(
+        f"{'':10}{'req/s':>9}{'TTFT p50 ms':>13}{'TTFT p95 ms':>13}{'total p50 ms':>14}"
+        f"{'total p95 ms':>14}{'errors':>8}"
+    )
     for name, run in (("bridge", via), ("direct", direct)):
-        print(f"{name:10}{run.rps():9.2f}{ms(percentile(run.ttft, .5)):>13}"
-              f"{ms(percentile(run.ttft, .95)):>13}{ms(percentile(run.total, .5)):>14}"
-              f"{ms(percentile(run.total, .95)):>14}{run.errors:>8}")
+        print(
+            f"{name:10}{run.rps():9.2f}{ms(percentile(run.ttft, 0.5)):>13}"
+            f"{ms(percentile(run.ttft, 0.95)):>13}{ms(percentile(run.total, 0.5)):>14}"
+            f"{ms(percentile(run.total, 0.95)):>14}{run.errors:>8}"
+        )
 
     def ratio(a: float | None, b: float | None) -> str:
         return f"{a / b:9.2f}" if a and b else "        -"
 
-    print(f"{'ratio b/d':10}{ratio(via.rps(), direct.rps())}"
-          f"{ratio(percentile(via.ttft, .5), percentile(direct.ttft, .5)):>13}"
-          f"{ratio(percentile(via.ttft, .95), percentile(direct.ttft, .95)):>13}"
-          f"{ratio(percentile(via.total, .5), percentile(direct.total, .5)):>14}"
-          f"{ratio(percentile(via.total, .95), percentile(direct.total, .95)):>14}")
+    print(
+        f"{'ratio b/d':10}{ratio(via.rps(), direct.rps())}"
+        f"{ratio(percentile(via.ttft, 0.5), percentile(direct.ttft, 0.5)):>13}"
+        f"{ratio(percentile(via.ttft, 0.95), percentile(direct.ttft, 0.95)):>13}"
+        f"{ratio(percentile(via.total, 0.5), percentile(direct.total, 0.5)):>14}"
+        f"{ratio(percentile(via.total, 0.95), percentile(direct.total, 0.95)):>14}"
+    )
 
 
 # --- part 2: strategies with slow sessions ------------------------------------------
@@ -197,15 +213,15 @@ async def slow_instances(bridge: Bridge) -> set[str]:
     async with httpx.AsyncClient(base_url=bridge.arena.url) as arena:
         sessions = (await arena.get("/_control")).json()["sessions"]
     slow_users = {s["user_id"] for s in sessions if s["speed_factor"] > 1}
-    return {i["id"] for i in await bridge.instances()
-            if i["identity"]["user_id"] in slow_users}
+    return {i["id"] for i in await bridge.instances() if i["identity"]["user_id"] in slow_users}
 
 
 async def bridge_plain(bridge: Bridge, count: int, clients: int, offset: int) -> Run:
     async def one(n: int, run: Run) -> None:
         t0 = time.perf_counter()
         raw = await bridge.client.chat.completions.with_raw_response.create(
-            model=MODEL, messages=[{"role": "user", "content": PROMPT.format(n=offset + n)}])
+            model=MODEL, messages=[{"role": "user", "content": PROMPT.format(n=offset + n)}]
+        )
         raw.parse()
         run.total.append(time.perf_counter() - t0)
         run.instances.append(raw.headers["x-bridge-instance"])
@@ -214,44 +230,55 @@ async def bridge_plain(bridge: Bridge, count: int, clients: int, offset: int) ->
 
 
 async def part_strategies(args: argparse.Namespace) -> None:
-    knobs = {"tokens_per_s": args.tokens_per_s, "ttft_ms": args.ttft_ms,
-             "slow_sessions": {"every_nth": 3, "factor": 3}}
+    knobs = {
+        "tokens_per_s": args.tokens_per_s,
+        "ttft_ms": args.ttft_ms,
+        "slow_sessions": {"every_nth": 3, "factor": 3},
+    }
     # Below capacity, so every pick has at least two free instances to choose from (when
     # all are busy, each freed slot goes straight to the queue head and no strategy matters).
     clients = args.strategy_clients or max(1, args.instances - 1)
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        async with running_bridge(Path(folder), instances=args.instances, arena_knobs=knobs,
-                                  health={"interval_s": 30}) as bridge:
+        async with running_bridge(
+            Path(folder), instances=args.instances, arena_knobs=knobs, health={"interval_s": 30}
+        ) as bridge:
             slow = await slow_instances(bridge)
             await bridge_plain(bridge, 2 * args.instances, clients, 20_000)  # warm-up
             for k, name in enumerate(STRATEGIES):
                 r = await bridge.http.put("/api/settings", json={"strategy": name})
                 r.raise_for_status()
-                run = await bridge_plain(bridge, args.strategy_requests, clients,
-                                         30_000 + 1000 * k)
+                run = await bridge_plain(bridge, args.strategy_requests, clients, 30_000 + 1000 * k)
                 on_slow = sum(1 for i in run.instances if i in slow)
                 rows.append((name, run, on_slow))
-    print(f"\nPart 2: strategies, {len(slow)} of {args.instances} instances 3x slower "
-          f"({', '.join(sorted(slow)) or 'none'}), {clients} concurrent clients, "
-          f"{args.strategy_requests} non-streamed requests per strategy")
+    print(
+        f"\nPart 2: strategies, {len(slow)} of {args.instances} instances 3x slower "
+        f"({', '.join(sorted(slow)) or 'none'}), {clients} concurrent clients, "
+        f"{args.strategy_requests} non-streamed requests per strategy"
+    )
     print(f"{'strategy':15}{'req/s':>9}{'p50 ms':>10}{'p95 ms':>10}{'on slow':>10}{'errors':>8}")
     for name, run, on_slow in rows:
         share = f"{100 * on_slow / len(run.instances):.0f}%" if run.instances else "-"
-        print(f"{name:15}{run.rps():9.2f}{ms(percentile(run.total, .5)):>10}"
-              f"{ms(percentile(run.total, .95)):>10}{share:>10}{run.errors:>8}")
+        print(
+            f"{name:15}{run.rps():9.2f}{ms(percentile(run.total, 0.5)):>10}"
+            f"{ms(percentile(run.total, 0.95)):>10}{share:>10}{run.errors:>8}"
+        )
 
 
 async def main(args: argparse.Namespace) -> None:
     started = time.perf_counter()
-    print(f"bench/overhead.py on {os.cpu_count()} CPUs, load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"bench/overhead.py on {os.cpu_count()} CPUs, load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     if not args.skip_overhead:
         await part_overhead(args)
     if not args.skip_strategies:
         await part_strategies(args)
-    print(f"\ndone in {time.perf_counter() - started:.0f} s; load average now "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"\ndone in {time.perf_counter() - started:.0f} s; load average now "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -260,8 +287,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=8, help="N concurrent clients")
     p.add_argument("--requests", type=int, default=120, help="measured requests per side")
     p.add_argument("--strategy-requests", type=int, default=90, help="requests per strategy")
-    p.add_argument("--strategy-clients", type=int, default=0,
-                   help="concurrent clients in part 2 (default: instances - 1)")
+    p.add_argument(
+        "--strategy-clients",
+        type=int,
+        default=0,
+        help="concurrent clients in part 2 (default: instances - 1)",
+    )
     p.add_argument("--tokens-per-s", type=float, default=50, help="arena streaming speed")
     p.add_argument("--ttft-ms", type=int, default=50, help="arena time to first token")
     p.add_argument("--skip-overhead", action="store_true", help="only part 2")

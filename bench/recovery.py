@@ -37,8 +37,11 @@ async def _poll(predicate, timeout_s: float = 60) -> float:
 
 
 async def _stream_until_end(bridge: Bridge, model: str) -> float:
-    body = {"model": model, "stream": True,
-            "messages": [{"role": "user", "content": "a long answer " * 20}]}
+    body = {
+        "model": model,
+        "stream": True,
+        "messages": [{"role": "user", "content": "a long answer " * 20}],
+    }
     try:
         async with bridge.http.stream("POST", "/v1/chat/completions", json=body) as r:
             async for _ in r.aiter_lines():
@@ -60,8 +63,9 @@ async def crash_round(bridge: Bridge, model: str, size: int) -> tuple[float, flo
         os.kill(pid, signal.SIGKILL)
 
     async def detected() -> bool:
-        return not any(i["id"] in before and i["state"] in ("ready", "busy")
-                       for i in await bridge.instances())
+        return not any(
+            i["id"] in before and i["state"] in ("ready", "busy") for i in await bridge.instances()
+        )
 
     async def replaced() -> bool:
         ready = [i for i in await bridge.instances() if i["state"] == "ready"]
@@ -80,25 +84,33 @@ async def add_round(bridge: Bridge) -> float:
 
     async def ready() -> bool:
         return any(i["id"] == new_id and i["state"] == "ready" for i in await bridge.instances())
+
     end = await _poll(ready)
     await bridge.http.delete(f"/api/instances/{new_id}")
 
     async def gone() -> bool:
         return all(i["id"] != new_id for i in await bridge.instances())
+
     await _poll(gone)
     return end - start
 
 
 def _line(name: str, values: list[float]) -> str:
     ms = [v * 1000 for v in values]
-    return (f"{name:<8} median {statistics.median(ms):7.0f} ms   min {min(ms):7.0f} ms   "
-            f"max {max(ms):7.0f} ms   (n={len(ms)})")
+    return (
+        f"{name:<8} median {statistics.median(ms):7.0f} ms   min {min(ms):7.0f} ms   "
+        f"max {max(ms):7.0f} ms   (n={len(ms)})"
+    )
 
 
 async def main(rounds: int, size: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        async with running_bridge(Path(tmp), instances=size, arena_knobs={"tokens_per_s": 20},
-                                  health={"interval_s": 1, "probe_timeout_s": 2}) as bridge:
+        async with running_bridge(
+            Path(tmp),
+            instances=size,
+            arena_knobs={"tokens_per_s": 20},
+            health={"interval_s": 1, "probe_timeout_s": 2},
+        ) as bridge:
             model = await bridge.model()
             detect, stream, replace, add = [], [], [], []
             for _ in range(rounds):
@@ -107,8 +119,10 @@ async def main(rounds: int, size: int) -> None:
                 stream.append(s)
                 replace.append(r)
                 add.append(await add_round(bridge))
-            print(f"recovery bench: {size} instances, {rounds} rounds, health.interval_s 1, "
-                  f"{os.cpu_count()} CPUs")
+            print(
+                f"recovery bench: {size} instances, {rounds} rounds, health.interval_s 1, "
+                f"{os.cpu_count()} CPUs"
+            )
             print(_line("detect", detect))
             print(_line("stream", stream))
             print(_line("replace", replace))

@@ -40,7 +40,9 @@ class ArenaConfig(_Section):
     first_byte_timeout_s: float = Field(60, gt=0, description="Deadline for first bytes.")
     idle_timeout_s: float = Field(60, gt=0, description="Max silence inside a stream.")
     list_stealth_models: bool = Field(False, description="List models with no organization.")
-    models_cache_file: str = Field("models.json", description="Cached model list (in storage.path).")
+    models_cache_file: str = Field(
+        "models.json", description="Cached model list (in storage.path)."
+    )
     model_refresh_interval_s: float = Field(600, gt=0, description="Model list refresh period.")
     attachment_url_allowlist: list[str] = Field(
         default_factory=list, description="URL prefixes allowed as remote image attachments."
@@ -131,8 +133,12 @@ class StorageConfig(_Section):
 class AlertRule(_Section):
     name: str = Field(description="Unique rule name.")
     kind: Literal[
-        "error_rate", "p95_latency", "p95_ttft", "no_usable_instance",
-        "needs_attention", "pool_saturated",
+        "error_rate",
+        "p95_latency",
+        "p95_ttft",
+        "no_usable_instance",
+        "needs_attention",
+        "pool_saturated",
     ] = Field(description="What the rule watches.")
     threshold: float = Field(0, description="Value that fires the rule.")
     window_s: float = Field(300, gt=0, description="Look-back window.")
@@ -142,14 +148,18 @@ class AlertRule(_Section):
 
 def _default_rules() -> list[AlertRule]:
     """The rules config.jsonc shows; used when the file has no alerts.rules."""
-    rows = [("high_error_rate", "error_rate", 0.2, 300, 10, 300),
-            ("slow_answers", "p95_latency", 60, 600, 20, 600),
-            ("slow_first_token", "p95_ttft", 15, 600, 20, 600),
-            ("no_usable_instance", "no_usable_instance", 0, 60, 0, 60),
-            ("instance_needs_attention", "needs_attention", 0, 60, 0, 60),
-            ("pool_saturated", "pool_saturated", 0, 60, 0, 300)]
-    return [AlertRule(name=n, kind=k, threshold=t, window_s=w, min_samples=m, cooldown_s=c)
-            for n, k, t, w, m, c in rows]
+    rows = [
+        ("high_error_rate", "error_rate", 0.2, 300, 10, 300),
+        ("slow_answers", "p95_latency", 60, 600, 20, 600),
+        ("slow_first_token", "p95_ttft", 15, 600, 20, 600),
+        ("no_usable_instance", "no_usable_instance", 0, 60, 0, 60),
+        ("instance_needs_attention", "needs_attention", 0, 60, 0, 60),
+        ("pool_saturated", "pool_saturated", 0, 60, 0, 300),
+    ]
+    return [
+        AlertRule(name=n, kind=k, threshold=t, window_s=w, min_samples=m, cooldown_s=c)
+        for n, k, t, w, m, c in rows
+    ]
 
 
 class AlertsConfig(_Section):

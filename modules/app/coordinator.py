@@ -37,14 +37,17 @@ def data_dir(config: BridgeConfig) -> Path:
 class Coordinator:
     """Async context manager: starts the pool and its helpers, shuts them down in order."""
 
-    def __init__(self, config: BridgeConfig, *, headless: bool | None = None,
-                 seed: int | None = None) -> None:
+    def __init__(
+        self, config: BridgeConfig, *, headless: bool | None = None, seed: int | None = None
+    ) -> None:
         self.config = config
         self.started_at = time.time()
         self.bus = EventBus()
         self.driver = BrowserDriver(config.browser, headless=headless)
-        self.catalog = ModelCatalog(data_dir(config) / config.arena.models_cache_file,
-                                    list_stealth=config.arena.list_stealth_models)
+        self.catalog = ModelCatalog(
+            data_dir(config) / config.arena.models_cache_file,
+            list_stealth=config.arena.list_stealth_models,
+        )
         self.launcher = InstanceLauncher(config, self.driver, self.catalog.update_from_html)
         self.pool = Pool(config, self.launcher, self.bus, seed=seed)
         self.runner = CompletionRunner(self.pool, max_retries=config.balancer.max_retries)
@@ -96,8 +99,9 @@ class Coordinator:
         while self.in_flight() and loop.time() < deadline:
             await asyncio.sleep(0.05)
         if self.in_flight():
-            log.warning("shutdown: %d requests still running after %gs; cancelling",
-                        self.in_flight(), grace)
+            log.warning(
+                "shutdown: %d requests still running after %gs; cancelling", self.in_flight(), grace
+            )
         stack, self._stack = self._stack, None
         if stack is not None:
             await stack.aclose()
@@ -115,19 +119,27 @@ class Coordinator:
     def status(self) -> dict[str, Any]:
         instances = self.pool.instances.values()
         return {
-            "pool": {"total": len(self.pool.active()), "target": self.pool.target,
-                     "by_state": {k: v for k, v in self.pool.counts().items() if v},
-                     "usable": self.pool.usable_count(),
-                     "in_flight": sum(i.in_flight for i in instances),
-                     "capacity": sum(i.max_concurrent for i in instances if i.usable),
-                     "restarts": self.pool.restarts},
-            "queue": {"depth": len(self.pool.dispatcher.queue),
-                      "max_size": self.pool.dispatcher.queue.max_size},
+            "pool": {
+                "total": len(self.pool.active()),
+                "target": self.pool.target,
+                "by_state": {k: v for k, v in self.pool.counts().items() if v},
+                "usable": self.pool.usable_count(),
+                "in_flight": sum(i.in_flight for i in instances),
+                "capacity": sum(i.max_concurrent for i in instances if i.usable),
+                "restarts": self.pool.restarts,
+            },
+            "queue": {
+                "depth": len(self.pool.dispatcher.queue),
+                "max_size": self.pool.dispatcher.queue.max_size,
+            },
             "strategy": self.pool.dispatcher.strategy.name,
             "autoscaler": self.autoscaler.view(),
             "rates": self.obs.rates(),
-            "browsers": [{"label": h.label, "pid": h.pid, "remote": h.remote,
-                          "contexts": h.contexts} for h in self.driver.hosts if not h.lost],
+            "browsers": [
+                {"label": h.label, "pid": h.pid, "remote": h.remote, "contexts": h.contexts}
+                for h in self.driver.hosts
+                if not h.lost
+            ],
             "accepting": self.accepting,
             "uptime_s": round(time.time() - self.started_at, 1),
         }
@@ -151,9 +163,14 @@ class Coordinator:
 
     async def _log_summary(self) -> None:
         s = self.status()
-        log.info("pool %s, queue %d, %.2f req/s, error rate %.1f%%, strategy %s",
-                 s["pool"]["by_state"], s["queue"]["depth"], s["rates"]["requests_per_s"],
-                 100 * s["rates"]["error_rate"], s["strategy"])
+        log.info(
+            "pool %s, queue %d, %.2f req/s, error rate %.1f%%, strategy %s",
+            s["pool"]["by_state"],
+            s["queue"]["depth"],
+            s["rates"]["requests_per_s"],
+            100 * s["rates"]["error_rate"],
+            s["strategy"],
+        )
 
     # --- actions -----------------------------------------------------------
     def add_instance(self) -> dict[str, Any]:
@@ -180,6 +197,10 @@ class Coordinator:
         if inst is None or inst.base_state is State.CLOSED:
             raise NotFound(f"No instance '{instance_id}'", param="id", code="instance_not_found")
         if changing and inst.base_state is State.DRAINING:
-            raise Conflict(f"Instance '{instance_id}' is already draining; it closes when its "
-                           "running requests end.", param="id", code="instance_draining")
+            raise Conflict(
+                f"Instance '{instance_id}' is already draining; it closes when its "
+                "running requests end.",
+                param="id",
+                code="instance_draining",
+            )
         return inst

@@ -74,10 +74,10 @@ class SettingsManager:
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise BadRequest(f"Invalid setting {where or ''}: {first['msg']}".strip(),
-                             param=where or None) from None
-        changed = {k: v for k, v in new.model_dump().items()
-                   if getattr(self.current, k) != v}
+            raise BadRequest(
+                f"Invalid setting {where or ''}: {first['msg']}".strip(), param=where or None
+            ) from None
+        changed = {k: v for k, v in new.model_dump().items() if getattr(self.current, k) != v}
         self._apply(new, changed)
         self.current = new
         if changed and self._path is not None and self._path.exists():
@@ -104,8 +104,10 @@ class SettingsManager:
         try:
             new = _settings_of(load_config(self._path))
         except ConfigError as err:
-            log.error("config.jsonc changed but is invalid; keeping the running settings:\n%s",
-                      err.message)
+            log.error(
+                "config.jsonc changed but is invalid; keeping the running settings:\n%s",
+                err.message,
+            )
             return
         changed = {k: v for k, v in new.model_dump().items() if getattr(self.current, k) != v}
         if changed:
@@ -121,11 +123,17 @@ class SettingsManager:
             pool.max_concurrent = new.max_concurrent_per_instance
             for inst in pool.instances.values():
                 inst.max_concurrent = new.max_concurrent_per_instance
-        judge_keys = {"min_instances", "max_instances", "scale_up_threshold",
-                      "scale_down_threshold", "cooldown_s", "max_concurrent_per_instance"}
+        judge_keys = {
+            "min_instances",
+            "max_instances",
+            "scale_up_threshold",
+            "scale_down_threshold",
+            "cooldown_s",
+            "max_concurrent_per_instance",
+        }
         self._autoscaler.configure(
-            enabled=new.autoscale_enabled,
-            **{k: v for k, v in changed.items() if k in judge_keys})
+            enabled=new.autoscale_enabled, **{k: v for k, v in changed.items() if k in judge_keys}
+        )
         if {"min_instances", "max_instances"} & changed.keys():
             pool.target = min(max(pool.target, new.min_instances), new.max_instances)
             pool.ensure_size()
@@ -134,10 +142,12 @@ class SettingsManager:
 
 def _settings_of(config: BridgeConfig) -> Settings:
     return Settings(
-        strategy=config.balancer.strategy, min_instances=config.pool.min_instances,
+        strategy=config.balancer.strategy,
+        min_instances=config.pool.min_instances,
         max_instances=config.pool.max_instances,
         max_concurrent_per_instance=config.pool.max_concurrent_per_instance,
         autoscale_enabled=config.autoscale.enabled,
         scale_up_threshold=config.autoscale.scale_up_threshold,
         scale_down_threshold=config.autoscale.scale_down_threshold,
-        cooldown_s=config.autoscale.cooldown_s)
+        cooldown_s=config.autoscale.cooldown_s,
+    )

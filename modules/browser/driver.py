@@ -62,7 +62,8 @@ class BrowserDriver:
             own = None
         try:
             self.binary = find_browser(
-                configured=self._config.executable_path, playwright_path=own,
+                configured=self._config.executable_path,
+                playwright_path=own,
                 headless=self.headless,
             )
         except BaseException:
@@ -124,28 +125,37 @@ class BrowserDriver:
             host.reserve()
             return host
 
-    async def _launch_local(self, binary: BrowserBinary | None = None,
-                            headless: bool | None = None) -> BrowserHost:
+    async def _launch_local(
+        self, binary: BrowserBinary | None = None, headless: bool | None = None
+    ) -> BrowserHost:
         assert self._pw is not None and self.binary is not None
         binary = binary or self.binary
         headless = self.headless if headless is None else headless
         before = _chromium_children()
         browser = await with_deadline(
             self._pw.chromium.launch(
-                executable_path=binary.path, headless=headless,
-                args=launch_args(self._config.extra_args), handle_sigint=False,
-                handle_sigterm=False, handle_sighup=False,
+                executable_path=binary.path,
+                headless=headless,
+                args=launch_args(self._config.extra_args),
+                handle_sigint=False,
+                handle_sigterm=False,
+                handle_sighup=False,
             ),
-            max(self._config.call_timeout_s, 60), "launch", "browser",
+            max(self._config.call_timeout_s, 60),
+            "launch",
+            "browser",
         )
         new = sorted(_chromium_children() - before)
         self._local_seq += 1
         pid = new[0] if new else None
-        log.info("launched local browser #%d (pid %s) %s", self._local_seq, pid,
-                 binary.describe())
+        log.info("launched local browser #%d (pid %s) %s", self._local_seq, pid, binary.describe())
         return BrowserHost(
-            f"{'local' if headless else 'visible'}-{self._local_seq}", browser, max_contexts=self._config.contexts_per_browser,
-            pid=pid, remote=False, call_timeout_s=self._config.call_timeout_s,
+            f"{'local' if headless else 'visible'}-{self._local_seq}",
+            browser,
+            max_contexts=self._config.contexts_per_browser,
+            pid=pid,
+            remote=False,
+            call_timeout_s=self._config.call_timeout_s,
         )
 
     async def _connect(self, endpoint: BrowserEndpoint) -> BrowserHost:
@@ -159,7 +169,8 @@ class BrowserDriver:
             if endpoint.executable_path:
                 options["executablePath"] = endpoint.executable_path
             coro = self._pw.chromium.connect(
-                endpoint.url, timeout=timeout * 1000,
+                endpoint.url,
+                timeout=timeout * 1000,
                 headers={"x-playwright-launch-options": json.dumps(options)},
             )
         try:
@@ -167,8 +178,14 @@ class BrowserDriver:
         except InstanceFailed as err:
             raise InstanceFailed(f"cannot reach remote browser {label}: {err.message}") from None
         log.info("connected to remote browser %s (%s)", label, endpoint.kind)
-        return BrowserHost(label, browser, max_contexts=endpoint.max_instances, pid=None,
-                           remote=True, call_timeout_s=timeout)
+        return BrowserHost(
+            label,
+            browser,
+            max_contexts=endpoint.max_instances,
+            pid=None,
+            remote=True,
+            call_timeout_s=timeout,
+        )
 
     async def close(self) -> None:
         """Close every browser; kill local ones that do not exit (no process left behind)."""

@@ -58,9 +58,12 @@ class BrowserHost:
     async def new_context(self, storage_state: StorageState | None = None) -> BrowserContext:
         """Open an isolated (incognito) context on this browser."""
         context = await with_deadline(
-            self.browser.new_context(viewport={"width": 1280, "height": 800},
-                                     storage_state=storage_state),
-            self._call_timeout_s, "new_context", self.label,
+            self.browser.new_context(
+                viewport={"width": 1280, "height": 800}, storage_state=storage_state
+            ),
+            self._call_timeout_s,
+            "new_context",
+            self.label,
         )
         return context
 

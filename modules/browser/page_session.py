@@ -42,8 +42,14 @@ _PROBE_JS = """async ([markers, timeoutMs]) => {
 class PageSession:
     """A context + page; every call runs under a deadline and fails fast once dead."""
 
-    def __init__(self, owner: str, host: BrowserHost, context: BrowserContext, page: Page,
-                 call_timeout_s: float) -> None:
+    def __init__(
+        self,
+        owner: str,
+        host: BrowserHost,
+        context: BrowserContext,
+        page: Page,
+        call_timeout_s: float,
+    ) -> None:
         self.owner = owner
         self.host = host
         self.context = context
@@ -56,8 +62,13 @@ class PageSession:
         host.on_lost(self._host_lost)
 
     @classmethod
-    async def open(cls, owner: str, host: BrowserHost, call_timeout_s: float,
-                   storage_state: StorageState | None = None) -> PageSession:
+    async def open(
+        cls,
+        owner: str,
+        host: BrowserHost,
+        call_timeout_s: float,
+        storage_state: StorageState | None = None,
+    ) -> PageSession:
         """Open a fresh incognito context (in a slot the caller reserved on `host`)."""
         try:
             context = await host.new_context(storage_state)
@@ -65,8 +76,9 @@ class PageSession:
             host.context_closed()
             raise
         try:
-            await with_deadline(context.add_init_script(RELAY_JS), call_timeout_s,
-                                "add_init_script", owner)
+            await with_deadline(
+                context.add_init_script(RELAY_JS), call_timeout_s, "add_init_script", owner
+            )
             page = await with_deadline(context.new_page(), call_timeout_s, "new_page", owner)
         except BaseException:
             await _close_quietly(context, host)
@@ -96,7 +108,8 @@ class PageSession:
                 coro.close()  # never started: close it so Python does not warn
             self._check()
         task = asyncio.ensure_future(
-            with_deadline(coro, timeout_s or self.call_timeout_s, what, self.owner))
+            with_deadline(coro, timeout_s or self.call_timeout_s, what, self.owner)
+        )
         dead = asyncio.ensure_future(self._dead.wait())
         try:
             await asyncio.wait({task, dead}, return_when=asyncio.FIRST_COMPLETED)
@@ -112,7 +125,9 @@ class PageSession:
     async def goto(self, url: str, timeout_s: float) -> int:
         response = await self.call(
             self.page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000),
-            "page load", timeout_s + 1)
+            "page load",
+            timeout_s + 1,
+        )
         return response.status if response is not None else 0
 
     async def cookies(self) -> dict[str, str]:
@@ -128,8 +143,9 @@ class PageSession:
             if any(name.startswith(prefix) for name in jar):
                 return jar
             if loop.time() > deadline:
-                raise UpstreamTimeout(f"{self.owner}: no session cookie after {timeout_s:g}s",
-                                      instance_id=self.owner)
+                raise UpstreamTimeout(
+                    f"{self.owner}: no session cookie after {timeout_s:g}s", instance_id=self.owner
+                )
             await asyncio.sleep(0.1)
 
     async def storage_state(self) -> StorageState:
@@ -141,21 +157,26 @@ class PageSession:
     async def title(self) -> str:
         return await self.call(self.page.title(), "read title")
 
-    async def evaluate(self, js: str, arg: Any = None, *, what: str = "evaluate",
-                       timeout_s: float | None = None) -> Any:
+    async def evaluate(
+        self, js: str, arg: Any = None, *, what: str = "evaluate", timeout_s: float | None = None
+    ) -> Any:
         return await self.call(self.page.evaluate(js, arg), what, timeout_s)
 
     async def probe(self, markers: tuple[str, ...], timeout_s: float) -> dict[str, Any]:
         """Same-origin request from the page; reports status and challenge markers."""
-        return await self.evaluate(_PROBE_JS, [list(markers), int(timeout_s * 1000)],
-                                   what="probe", timeout_s=timeout_s + 1)
+        return await self.evaluate(
+            _PROBE_JS, [list(markers), int(timeout_s * 1000)], what="probe", timeout_s=timeout_s + 1
+        )
 
     async def fetch_text(self, path: str, timeout_s: float) -> tuple[int, str]:
         """Same-origin GET from inside the page (used to refresh the model list)."""
         result = await self.evaluate(
             """async (path) => { const r = await fetch(path, {credentials: "include",
                 cache: "no-store"}); return [r.status, await r.text()]; }""",
-            path, what="fetch page", timeout_s=timeout_s)
+            path,
+            what="fetch page",
+            timeout_s=timeout_s,
+        )
         return int(result[0]), str(result[1])
 
     async def renderer_memory_mb(self) -> float | None:
@@ -163,7 +184,9 @@ class PageSession:
         try:
             used = await self.evaluate(
                 "() => (performance.memory && performance.memory.usedJSHeapSize) || 0",
-                what="memory", timeout_s=2)
+                what="memory",
+                timeout_s=2,
+            )
         except Exception:
             return None
         return used / 1e6 if used else None

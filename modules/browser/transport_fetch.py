@@ -20,8 +20,16 @@ _POLL_MS = 1000  # a batch returns at least this often so silence can be timed
 class FetchStream:
     """The response of one in-page fetch; iterate `chunks()` for the body text."""
 
-    def __init__(self, page: PageSession, stream_id: str, head: ResponseHead,
-                 first: str, done: bool, error: str | None, idle_timeout_s: float) -> None:
+    def __init__(
+        self,
+        page: PageSession,
+        stream_id: str,
+        head: ResponseHead,
+        first: str,
+        done: bool,
+        error: str | None,
+        idle_timeout_s: float,
+    ) -> None:
         self.head = head
         self._page = page
         self._id = stream_id
@@ -40,13 +48,16 @@ class FetchStream:
                 yield data
             if self._done:
                 if self._error:
-                    raise InstanceFailed(f"{self._page.owner}: stream broke: {self._error}",
-                                         instance_id=self._page.owner)
+                    raise InstanceFailed(
+                        f"{self._page.owner}: stream broke: {self._error}",
+                        instance_id=self._page.owner,
+                    )
                 return
             if loop.time() - last_data > self._idle_timeout_s:
                 raise UpstreamTimeout(
                     f"{self._page.owner}: no data for {self._idle_timeout_s:g}s",
-                    instance_id=self._page.owner)
+                    instance_id=self._page.owner,
+                )
             batch = await _next(self._page, self._id)
             self._pending, self._done, self._error = batch["data"], batch["done"], batch["error"]
 
@@ -56,16 +67,20 @@ class FetchStream:
             return
         self._done = True
         try:
-            await self._page.evaluate("(id) => window.__bridgeRelay.abort(id)", self._id,
-                                      what="abort", timeout_s=3)
+            await self._page.evaluate(
+                "(id) => window.__bridgeRelay.abort(id)", self._id, what="abort", timeout_s=3
+            )
         except Exception as err:
             log.debug("abort %s: %s", self._id, err)
 
 
 async def _next(page: PageSession, stream_id: str) -> dict:
     return await page.evaluate(
-        "([id, w]) => window.__bridgeRelay.next(id, w)", [stream_id, _POLL_MS],
-        what="read stream", timeout_s=_POLL_MS / 1000 + page.call_timeout_s)
+        "([id, w]) => window.__bridgeRelay.next(id, w)",
+        [stream_id, _POLL_MS],
+        what="read stream",
+        timeout_s=_POLL_MS / 1000 + page.call_timeout_s,
+    )
 
 
 class FetchTransport:
@@ -73,8 +88,9 @@ class FetchTransport:
 
     name = "fetch"
 
-    def __init__(self, page: PageSession, *, first_byte_timeout_s: float,
-                 idle_timeout_s: float) -> None:
+    def __init__(
+        self, page: PageSession, *, first_byte_timeout_s: float, idle_timeout_s: float
+    ) -> None:
         self._page = page
         self._first_byte_timeout_s = first_byte_timeout_s
         self._idle_timeout_s = idle_timeout_s
@@ -84,7 +100,9 @@ class FetchTransport:
         body = body_to_text(call.body) if call.body is not None else None
         await self._page.evaluate(
             "([id, m, p, b, ct]) => window.__bridgeRelay.start(id, m, p, b, ct)",
-            [stream_id, call.method, call.path, body, REQUEST_CONTENT_TYPE], what="start fetch")
+            [stream_id, call.method, call.path, body, REQUEST_CONTENT_TYPE],
+            what="start fetch",
+        )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._first_byte_timeout_s
         try:
@@ -95,16 +113,28 @@ class FetchTransport:
                 if loop.time() > deadline:
                     raise UpstreamTimeout(
                         f"{self._page.owner}: no response after {self._first_byte_timeout_s:g}s",
-                        instance_id=self._page.owner)
+                        instance_id=self._page.owner,
+                    )
         except BaseException:
-            await FetchStream(self._page, stream_id, ResponseHead(0, None, ""), "", False, None,
-                              0).aclose()
+            await FetchStream(
+                self._page, stream_id, ResponseHead(0, None, ""), "", False, None, 0
+            ).aclose()
             raise
         head_raw = batch["head"] or {"status": 0, "retryAfter": None, "contentType": ""}
-        head = ResponseHead(int(head_raw["status"]), head_raw.get("retryAfter"),
-                            head_raw.get("contentType") or "")
+        head = ResponseHead(
+            int(head_raw["status"]), head_raw.get("retryAfter"), head_raw.get("contentType") or ""
+        )
         if batch["done"] and batch["head"] is None and batch["error"]:
-            raise InstanceFailed(f"{self._page.owner}: request failed: {batch['error']}",
-                                 instance_id=self._page.owner)
-        return FetchStream(self._page, stream_id, head, batch["data"], batch["done"],
-                           batch["error"], self._idle_timeout_s)
+            raise InstanceFailed(
+                f"{self._page.owner}: request failed: {batch['error']}",
+                instance_id=self._page.owner,
+            )
+        return FetchStream(
+            self._page,
+            stream_id,
+            head,
+            batch["data"],
+            batch["done"],
+            batch["error"],
+            self._idle_timeout_s,
+        )

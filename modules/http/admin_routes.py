@@ -33,7 +33,7 @@ async def login(request: Request) -> Response:
     body = await read_json(request)
     key = body.get("key") if isinstance(body, dict) else None
     if not isinstance(key, str) or not key:
-        raise BadRequest("Send {\"key\": \"ADMIN_KEY\"}.", param="key")
+        raise BadRequest('Send {"key": "ADMIN_KEY"}.', param="key")
     token = request.app.state.guard.login(key)
     response = Response(status_code=204)
     response.set_cookie(ADMIN_COOKIE, token, httponly=True, samesite="strict", path="/")
@@ -89,16 +89,22 @@ async def put_settings(request: Request) -> dict[str, Any]:
 
 
 @router.get("/history")
-async def history(request: Request, since: float | None = None, model: str | None = None,
-                  status: str | None = None, limit: int = 100) -> dict[str, Any]:
+async def history(
+    request: Request,
+    since: float | None = None,
+    model: str | None = None,
+    status: str | None = None,
+    limit: int = 100,
+) -> dict[str, Any]:
     wanted: int | Literal["error"] | None = "error" if status == "error" else None
     if status not in (None, "", "error"):
         try:
             wanted = int(status)
         except ValueError:
             raise BadRequest("status must be an HTTP status or 'error'", param="status") from None
-    rows = await _coord(request).obs.history.requests(since=since, model=model or None,
-                                                      status=wanted, limit=limit)
+    rows = await _coord(request).obs.history.requests(
+        since=since, model=model or None, status=wanted, limit=limit
+    )
     return {"requests": rows}
 
 
@@ -114,5 +120,10 @@ async def stats(request: Request, window: str = "1h") -> dict[str, Any]:
 @router.get("/alerts")
 async def alerts(request: Request) -> JSONResponse:
     obs = _coord(request).obs
-    return JSONResponse({"active": obs.alerts.active(), "history": await obs.history.alerts(),
-                         "rules": obs.alerts.rules_view()})
+    return JSONResponse(
+        {
+            "active": obs.alerts.active(),
+            "history": await obs.history.alerts(),
+            "rules": obs.alerts.rules_view(),
+        }
+    )

@@ -38,8 +38,10 @@ class Guard:
             return
         token = _bearer(request)
         if token is None or not any(hmac.compare_digest(token, k) for k in self._api_keys):
-            raise Unauthorized("Incorrect or missing API key. Send 'Authorization: Bearer KEY'.",
-                               code="invalid_api_key")
+            raise Unauthorized(
+                "Incorrect or missing API key. Send 'Authorization: Bearer KEY'.",
+                code="invalid_api_key",
+            )
 
     def admin_ok(self, request: Request) -> bool:
         if self._admin_key is None:
@@ -54,8 +56,11 @@ class Guard:
         if self.admin_ok(request):
             return
         if self._admin_key is None:
-            raise PermissionDenied("The management API is only served on loopback when no admin key "
-                            "is configured (auth.admin_key).", code="loopback_only")
+            raise PermissionDenied(
+                "The management API is only served on loopback when no admin key "
+                "is configured (auth.admin_key).",
+                code="loopback_only",
+            )
         raise Unauthorized("Admin key required.", code="admin_key_required")
 
     def login(self, key: str) -> str:

@@ -61,9 +61,14 @@ def _client_left(watch: asyncio.Future[bool]) -> bool:
     return watch.done() and not watch.cancelled() and watch.exception() is None
 
 
-async def _wait_or_disconnect(work: asyncio.Future[Any], request: Request,
-                              wait_s: float | None, coord: Coordinator, outcome: Outcome,
-                              route: RouteInfo) -> bool:
+async def _wait_or_disconnect(
+    work: asyncio.Future[Any],
+    request: Request,
+    wait_s: float | None,
+    coord: Coordinator,
+    outcome: Outcome,
+    route: RouteInfo,
+) -> bool:
     """Wait for `work` (at most `wait_s`) while watching the client; True if it left first.
 
     If this handler is cancelled meanwhile, the work is abandoned and the cancel goes on.
@@ -79,8 +84,9 @@ async def _wait_or_disconnect(work: asyncio.Future[Any], request: Request,
     return _client_left(gone) and not work.done()
 
 
-async def _abandon(work: asyncio.Future[Any], coord: Coordinator, outcome: Outcome,
-                   route: RouteInfo) -> None:
+async def _abandon(
+    work: asyncio.Future[Any], coord: Coordinator, outcome: Outcome, route: RouteInfo
+) -> None:
     """Cancel work nobody waits for (upstream aborted, slot freed) and record it as 499."""
     work.cancel()
     await asyncio.gather(work, return_exceptions=True)
@@ -98,14 +104,22 @@ def _apply(event: StreamEvent, outcome: Outcome) -> None:
         outcome.finish_reason = event.openai_reason
 
 
-def _finish(coord: Coordinator, outcome: Outcome, route: RouteInfo, err: BaseException | None,
-            cancelled: bool = False) -> None:
+def _finish(
+    coord: Coordinator,
+    outcome: Outcome,
+    route: RouteInfo,
+    err: BaseException | None,
+    cancelled: bool = False,
+) -> None:
     if cancelled:
         status, kind = 499, "client_closed"
     elif err is None:
         status, kind = 200, None
     elif isinstance(err, BridgeError):
-        status, kind = status_of(err), getattr(err, "error_kind", None) or getattr(err, "code", None)
+        status, kind = (
+            status_of(err),
+            getattr(err, "error_kind", None) or getattr(err, "code", None),
+        )
     else:
         status, kind = 500, "internal"
     rec = outcome.record(route, status, kind)
@@ -118,9 +132,14 @@ async def _collect(events: AsyncGenerator[StreamEvent, None], outcome: Outcome) 
         _apply(event, outcome)
 
 
-async def _complete(coord: Coordinator, req: ChatCompletionRequest,
-                    events: AsyncGenerator[StreamEvent, None], route: RouteInfo,
-                    outcome: Outcome, request: Request) -> Response:
+async def _complete(
+    coord: Coordinator,
+    req: ChatCompletionRequest,
+    events: AsyncGenerator[StreamEvent, None],
+    route: RouteInfo,
+    outcome: Outcome,
+    request: Request,
+) -> Response:
     # Nothing is sent before the end, so the server would not notice a client that leaves:
     # race the work against a disconnect, and cancel it (abort upstream, free the slot).
     work = asyncio.ensure_future(_collect(events, outcome))
@@ -133,14 +152,25 @@ async def _complete(coord: Coordinator, req: ChatCompletionRequest,
         _finish(coord, outcome, route, err)
         return error_response(err, route.headers())
     _finish(coord, outcome, route, None)
-    body = build_completion(req.model, outcome.completion_text, "".join(outcome.reasoning),
-                            outcome.finish_reason, outcome.usage(), outcome.request_id)
+    body = build_completion(
+        req.model,
+        outcome.completion_text,
+        "".join(outcome.reasoning),
+        outcome.finish_reason,
+        outcome.usage(),
+        outcome.request_id,
+    )
     return JSONResponse(body, headers=route.headers())
 
 
-async def _stream(coord: Coordinator, req: ChatCompletionRequest,
-                  events: AsyncGenerator[StreamEvent, None], route: RouteInfo,
-                  outcome: Outcome, request: Request) -> Response:
+async def _stream(
+    coord: Coordinator,
+    req: ChatCompletionRequest,
+    events: AsyncGenerator[StreamEvent, None],
+    route: RouteInfo,
+    outcome: Outcome,
+    request: Request,
+) -> Response:
     keepalive = coord.config.queue.keepalive_interval_s
     first = asyncio.ensure_future(anext(events))
     # Until the response starts (sse-starlette watches after that), watch for a client
@@ -162,14 +192,24 @@ async def _stream(coord: Coordinator, req: ChatCompletionRequest,
     gen = _sse(coord, req, events, first, route, outcome, builder, keepalive)
     # On SIGTERM sse-starlette would cut every stream at once; give running answers the
     # shutdown grace period to finish instead (uvicorn waits for them, then the lifespan).
-    return EventSourceResponse(gen, headers={**route.headers(), "Cache-Control": "no-cache"},
-                               ping=None, shutdown_grace_period=coord.config.shutdown.grace_s)
+    return EventSourceResponse(
+        gen,
+        headers={**route.headers(), "Cache-Control": "no-cache"},
+        ping=None,
+        shutdown_grace_period=coord.config.shutdown.grace_s,
+    )
 
 
-async def _sse(coord: Coordinator, req: ChatCompletionRequest,
-               events: AsyncGenerator[StreamEvent, None], first: asyncio.Future[StreamEvent],
-               route: RouteInfo, outcome: Outcome, builder: ChunkBuilder,
-               keepalive: float) -> AsyncIterator[Any]:
+async def _sse(
+    coord: Coordinator,
+    req: ChatCompletionRequest,
+    events: AsyncGenerator[StreamEvent, None],
+    first: asyncio.Future[StreamEvent],
+    route: RouteInfo,
+    outcome: Outcome,
+    builder: ChunkBuilder,
+    keepalive: float,
+) -> AsyncIterator[Any]:
     err: BaseException | None = None
     cancelled = False
     try:
@@ -177,8 +217,10 @@ async def _sse(coord: Coordinator, req: ChatCompletionRequest,
             yield ServerSentEvent(comment="waiting for a free instance")
             await asyncio.wait({first}, timeout=keepalive)
         if route.queue_wait_s:
-            yield ServerSentEvent(comment=f"routed to {route.instance_id} by {route.strategy} "
-                                          f"after {route.queue_wait_s * 1000:.0f} ms in queue")
+            yield ServerSentEvent(
+                comment=f"routed to {route.instance_id} by {route.strategy} "
+                f"after {route.queue_wait_s * 1000:.0f} ms in queue"
+            )
         yield _data(builder.role_chunk())
         try:
             event: StreamEvent | None = first.result()

@@ -15,11 +15,18 @@ from ..openai_api.chunks import error_body
 
 log = logging.getLogger(__name__)
 
-_STATUS_TYPES = {400: "invalid_request_error", 401: "authentication_error",
-                 403: "permission_error", 404: "invalid_request_error",
-                 405: "invalid_request_error", 409: "invalid_request_error",
-                 413: "invalid_request_error", 422: "invalid_request_error",
-                 429: "rate_limit_error", 503: "service_unavailable"}
+_STATUS_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "invalid_request_error",
+    405: "invalid_request_error",
+    409: "invalid_request_error",
+    413: "invalid_request_error",
+    422: "invalid_request_error",
+    429: "rate_limit_error",
+    503: "service_unavailable",
+}
 
 
 def status_of(err: BridgeError) -> int:
@@ -30,8 +37,9 @@ def error_payload(err: BridgeError) -> dict:
     """The OpenAI error body for a domain error (also used inside streams)."""
     status = status_of(err)
     code = getattr(err, "code", None) or getattr(err, "error_kind", None)
-    return error_body(err.message, _STATUS_TYPES.get(status, err.kind),
-                      getattr(err, "param", None), code)
+    return error_body(
+        err.message, _STATUS_TYPES.get(status, err.kind), getattr(err, "param", None), code
+    )
 
 
 def error_response(err: BridgeError, headers: dict[str, str] | None = None) -> JSONResponse:

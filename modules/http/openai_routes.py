@@ -21,9 +21,14 @@ router.add_api_route("/chat/completions", chat_completions, methods=["POST"])
 
 
 def _model_object(model: ArenaModel, created: int) -> dict[str, Any]:
-    return {"id": model.public_name, "object": "model", "created": created,
-            "owned_by": model.organization or model.provider or "lmarena",
-            "modality": model.modality, "upstream_id": model.id}
+    return {
+        "id": model.public_name,
+        "object": "model",
+        "created": created,
+        "owned_by": model.organization or model.provider or "lmarena",
+        "modality": model.modality,
+        "upstream_id": model.id,
+    }
 
 
 @router.get("/models")
@@ -39,5 +44,6 @@ async def get_model(model_id: str, request: Request) -> dict[str, Any]:
     for model in coord.catalog.list():
         if model.public_name == model_id:
             return _model_object(model, int(coord.started_at))
-    raise ModelNotFound(f"The model '{model_id}' does not exist", param="model",
-                        code="model_not_found")
+    raise ModelNotFound(
+        f"The model '{model_id}' does not exist", param="model", code="model_not_found"
+    )

@@ -31,8 +31,11 @@ async def ready(request: Request) -> JSONResponse:
     coord: Coordinator = request.app.state.coordinator
     usable = coord.pool.usable_count()
     ok = usable > 0 and coord.accepting
-    body = {"status": "ready" if ok else "unavailable", "usable_instances": usable,
-            "accepting": coord.accepting}
+    body = {
+        "status": "ready" if ok else "unavailable",
+        "usable_instances": usable,
+        "accepting": coord.accepting,
+    }
     return JSONResponse(body, status_code=200 if ok else 503)
 
 
@@ -49,8 +52,10 @@ async def events(request: Request) -> EventSourceResponse:
 
     async def stream() -> AsyncIterator[dict[str, str]]:
         try:
-            yield {"event": "summary",
-                   "data": json.dumps({**coord.status(), "instances": coord.instances()})}
+            yield {
+                "event": "summary",
+                "data": json.dumps({**coord.status(), "instances": coord.instances()}),
+            }
             while True:
                 event = await queue.get()
                 yield {"event": event.name, "data": json.dumps(event.data, default=str)}
@@ -58,5 +63,3 @@ async def events(request: Request) -> EventSourceResponse:
             coord.bus.unsubscribe(queue)
 
     return EventSourceResponse(stream(), ping=15)
-
-

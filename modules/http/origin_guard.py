@@ -21,8 +21,11 @@ def _host_name(host_header: str) -> str:
 
 
 def _refuse(message: str, code: str) -> Response:
-    return JSONResponse(error_body(message, "permission_error", None, code), status_code=403,
-                        headers={"x-should-retry": "false"})
+    return JSONResponse(
+        error_body(message, "permission_error", None, code),
+        status_code=403,
+        headers={"x-should-retry": "false"},
+    )
 
 
 def install_origin_guard(app: FastAPI, config: BridgeConfig) -> None:
@@ -30,8 +33,9 @@ def install_origin_guard(app: FastAPI, config: BridgeConfig) -> None:
     loopback_only = is_loopback(config.server.host)
 
     @app.middleware("http")
-    async def guard(request: Request,
-                    call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         host = request.headers.get("host", "")
         if loopback_only and not is_loopback(_host_name(host)):
             return _refuse("This bridge answers only to localhost names.", "foreign_host")

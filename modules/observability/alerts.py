@@ -74,8 +74,11 @@ class AlertEngine:
     """Feed it finished requests; `evaluate` returns the rules that changed state."""
 
     def __init__(
-        self, rules: Sequence[AlertRule], clock: Callable[[], float] = time.monotonic,
-        max_samples: int = MAX_SAMPLES, wall_clock: Callable[[], float] = time.time,
+        self,
+        rules: Sequence[AlertRule],
+        clock: Callable[[], float] = time.monotonic,
+        max_samples: int = MAX_SAMPLES,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         names = [rule.name for rule in rules]
         duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -112,10 +115,17 @@ class AlertEngine:
                 if not holds:
                     message = f"resolved: {message}"
                 state.message = message
-                changes.append(AlertTransition(
-                    rule.name, rule.kind, "firing" if holds else "resolved", value,
-                    rule.threshold, message, now,
-                ))
+                changes.append(
+                    AlertTransition(
+                        rule.name,
+                        rule.kind,
+                        "firing" if holds else "resolved",
+                        value,
+                        rule.threshold,
+                        message,
+                        now,
+                    )
+                )
         return changes
 
     def active(self) -> list[dict[str, Any]]:
@@ -123,17 +133,29 @@ class AlertEngine:
         when they started firing."""
         by_name = {rule.name: rule for rule in self._rules}
         return [
-            {"rule": name, "kind": by_name[name].kind, "state": "firing", "value": st.value,
-             "threshold": by_name[name].threshold, "message": st.message,
-             "at": st.changed_wall}
-            for name, st in self._states.items() if st.firing
+            {
+                "rule": name,
+                "kind": by_name[name].kind,
+                "state": "firing",
+                "value": st.value,
+                "threshold": by_name[name].threshold,
+                "message": st.message,
+                "at": st.changed_wall,
+            }
+            for name, st in self._states.items()
+            if st.firing
         ]
 
     def rules_view(self) -> list[dict[str, Any]]:
         """Every rule with its settings and current state, for the GUI."""
         return [
-            {**rule.model_dump(), "state": "firing" if st.firing else "ok",
-             "value": st.value, "detail": st.detail, "changed_at": st.changed_wall}
+            {
+                **rule.model_dump(),
+                "state": "firing" if st.firing else "ok",
+                "value": st.value,
+                "detail": st.detail,
+                "changed_at": st.changed_wall,
+            }
             for rule in self._rules
             for st in (self._states[rule.name],)
         ]
@@ -162,9 +184,7 @@ class AlertEngine:
         raise ValueError(f"unknown alert kind {rule.kind!r}")
 
 
-def _sample_condition(
-    rule: AlertRule, window: list[_Sample]
-) -> tuple[bool, float | None, str]:
+def _sample_condition(rule: AlertRule, window: list[_Sample]) -> tuple[bool, float | None, str]:
     """Judge a rule that looks at the requests of its window."""
     span = f"over {rule.window_s:g}s"
     if rule.kind == "error_rate":
@@ -184,7 +204,9 @@ def _sample_condition(
     return _judge(rule, len(values), p95, text)
 
 
-def _judge(rule: AlertRule, n: int, value: float | None, text: str) -> tuple[bool, float | None, str]:
+def _judge(
+    rule: AlertRule, n: int, value: float | None, text: str
+) -> tuple[bool, float | None, str]:
     holds = value is not None and n >= rule.min_samples and value > rule.threshold
     return holds, value, text
 

@@ -53,8 +53,14 @@ class HistoryStore:
     """Request, event and alert history; writes are queued, reads run in a worker thread."""
 
     def __init__(
-        self, folder: Path, *, retention_days: float, max_rows: int, enabled: bool = True,
-        clock: Callable[[], float] = time.time, prune_interval_s: float = 300.0,
+        self,
+        folder: Path,
+        *,
+        retention_days: float,
+        max_rows: int,
+        enabled: bool = True,
+        clock: Callable[[], float] = time.time,
+        prune_interval_s: float = 300.0,
     ) -> None:
         self.folder = Path(folder)
         self.path = self.folder / FILE_NAME
@@ -132,8 +138,13 @@ class HistoryStore:
             self._writer.put(("events", row))
 
     def record_alert(
-        self, rule: str, state: Literal["firing", "resolved"], value: float | None,
-        message: str, *, ts: float | None = None,
+        self,
+        rule: str,
+        state: Literal["firing", "resolved"],
+        value: float | None,
+        message: str,
+        *,
+        ts: float | None = None,
     ) -> None:
         """Queue one alert transition (wall-clock `ts`, now by default)."""
         if self.enabled and not self._closed:
@@ -185,13 +196,18 @@ class HistoryStore:
             conn.close()
 
     async def requests(
-        self, since: float | None = None, model: str | None = None,
-        status: int | Literal["error"] | None = None, limit: int = 100,
+        self,
+        since: float | None = None,
+        model: str | None = None,
+        status: int | Literal["error"] | None = None,
+        limit: int = 100,
     ) -> list[dict[str, Any]]:
         """Recent requests, newest first; status is a code or "error" (any failure)."""
         where, params = request_filter(since, model, status)
-        sql = (f"SELECT {', '.join(REQUEST_COLUMNS)} FROM requests {where} "
-               "ORDER BY ts DESC, id DESC LIMIT ?")
+        sql = (
+            f"SELECT {', '.join(REQUEST_COLUMNS)} FROM requests {where} "
+            "ORDER BY ts DESC, id DESC LIMIT ?"
+        )
         rows = await asyncio.to_thread(self._query, sql, (*params, _clamp(limit)))
         for row in rows:
             row["stream"] = bool(row["stream"])
@@ -200,8 +216,10 @@ class HistoryStore:
     async def events(self, since: float | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """Recent instance events, newest first, with `data` decoded."""
         where, params = ("WHERE ts >= ?", (since,)) if since is not None else ("", ())
-        sql = (f"SELECT {', '.join(EVENT_COLUMNS)} FROM events {where} "
-               "ORDER BY ts DESC, id DESC LIMIT ?")
+        sql = (
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events {where} "
+            "ORDER BY ts DESC, id DESC LIMIT ?"
+        )
         rows = await asyncio.to_thread(self._query, sql, (*params, _clamp(limit)))
         for row in rows:
             row["data"] = json.loads(row["data"]) if row["data"] else {}
@@ -216,9 +234,11 @@ class HistoryStore:
         """Totals, percentiles, per-model/instance summaries and a ~60-point series."""
         end = self._clock() if now is None else now
         since = end - window_s
-        sql = ("SELECT ts, model, instance_id, status, error_kind, ttft_s, duration_s, "
-               "prompt_tokens, completion_tokens FROM requests WHERE ts >= ? AND ts <= ? "
-               "ORDER BY ts DESC LIMIT ?")
+        sql = (
+            "SELECT ts, model, instance_id, status, error_kind, ttft_s, duration_s, "
+            "prompt_tokens, completion_tokens FROM requests WHERE ts >= ? AND ts <= ? "
+            "ORDER BY ts DESC LIMIT ?"
+        )
         rows = await asyncio.to_thread(self._query, sql, (since, end, MAX_STATS_ROWS))
         result = await asyncio.to_thread(window_stats, rows, since, window_s)
         result["truncated"] = len(rows) >= MAX_STATS_ROWS

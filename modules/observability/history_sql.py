@@ -5,12 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 REQUEST_COLUMNS: tuple[str, ...] = (
-    "ts", "request_id", "model", "instance_id", "strategy", "status", "error_kind",
-    "ttft_s", "duration_s", "prompt_tokens", "completion_tokens", "attempts",
-    "queue_wait_s", "stream",
+    "ts",
+    "request_id",
+    "model",
+    "instance_id",
+    "strategy",
+    "status",
+    "error_kind",
+    "ttft_s",
+    "duration_s",
+    "prompt_tokens",
+    "completion_tokens",
+    "attempts",
+    "queue_wait_s",
+    "stream",
 )
 EVENT_COLUMNS: tuple[str, ...] = (
-    "ts", "kind", "instance_id", "old_state", "new_state", "reason", "data",
+    "ts",
+    "kind",
+    "instance_id",
+    "old_state",
+    "new_state",
+    "reason",
+    "data",
 )
 ALERT_COLUMNS: tuple[str, ...] = ("ts", "rule", "state", "value", "message")
 

@@ -35,8 +35,10 @@ class BatchWriter:
     """Owns the queue and the writer thread; `put` is O(1) and never touches SQLite."""
 
     def __init__(
-        self, connect: Callable[[], sqlite3.Connection],
-        maintain: Callable[[sqlite3.Connection], None], maintain_interval_s: float,
+        self,
+        connect: Callable[[], sqlite3.Connection],
+        maintain: Callable[[sqlite3.Connection], None],
+        maintain_interval_s: float,
     ) -> None:
         self.dropped = 0
         self._connect = connect

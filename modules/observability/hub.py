@@ -34,13 +34,21 @@ class ObservabilityHub:
         self.registry = CollectorRegistry()
         self.metrics = BridgeMetrics(self.registry)
         store = config.storage
-        self.history = HistoryStore(folder, retention_days=store.retention_days,
-                                    max_rows=store.max_rows, enabled=store.enabled)
+        self.history = HistoryStore(
+            folder,
+            retention_days=store.retention_days,
+            max_rows=store.max_rows,
+            enabled=store.enabled,
+        )
         self.alerts = AlertEngine(config.alerts.rules)
         hook = config.alerts
-        self.webhook = (WebhookNotifier(hook.webhook_url, timeout_s=hook.webhook_timeout_s,
-                                        retries=hook.webhook_retries)
-                        if hook.webhook_url else None)
+        self.webhook = (
+            WebhookNotifier(
+                hook.webhook_url, timeout_s=hook.webhook_timeout_s, retries=hook.webhook_retries
+            )
+            if hook.webhook_url
+            else None
+        )
         self._recent: deque[RequestRecord] = deque(maxlen=5000)
         self.arrivals = 0
         bus.listen(self._on_event)
@@ -71,13 +79,21 @@ class ObservabilityHub:
     def _on_event(self, event: Event) -> None:
         data = event.data
         if event.name == "instance":
-            self.history.record_event(InstanceEvent(
-                ts=event.at, kind="state", instance_id=data["id"], old_state=data["old_state"],
-                new_state=data["new_state"], reason=data["reason"]))
+            self.history.record_event(
+                InstanceEvent(
+                    ts=event.at,
+                    kind="state",
+                    instance_id=data["id"],
+                    old_state=data["old_state"],
+                    new_state=data["new_state"],
+                    reason=data["reason"],
+                )
+            )
         elif event.name == "scale":
             self.metrics.inc_scale(data["action"])
-            self.history.record_event(InstanceEvent(ts=event.at, kind="scale",
-                                                    reason=data["reason"], data=data))
+            self.history.record_event(
+                InstanceEvent(ts=event.at, kind="scale", reason=data["reason"], data=data)
+            )
 
     # --- outputs -------------------------------------------------------------
     def update_gauges(self) -> None:
@@ -93,7 +109,8 @@ class ObservabilityHub:
         return {
             "requests_per_s": round(len(recent) / _RATE_WINDOW_S, 3),
             "error_rate": round(errors / len(recent), 4) if recent else 0.0,
-            "ttft_p50_s": _r(percentile(ttfts, 0.5)), "ttft_p95_s": _r(percentile(ttfts, 0.95)),
+            "ttft_p50_s": _r(percentile(ttfts, 0.5)),
+            "ttft_p95_s": _r(percentile(ttfts, 0.95)),
             "window_s": _RATE_WINDOW_S,
         }
 
@@ -101,16 +118,24 @@ class ObservabilityHub:
         pool = self._pool
         attention = [i.id for i in pool.instances.values() if i.state.value == "needs_attention"]
         at_max = len(pool.serving()) >= self._config.pool.max_instances
-        return PoolFacts(usable_instances=pool.usable_count(), needs_attention=attention,
-                         at_max=at_max, queue_depth=len(pool.dispatcher.queue))
+        return PoolFacts(
+            usable_instances=pool.usable_count(),
+            needs_attention=attention,
+            at_max=at_max,
+            queue_depth=len(pool.dispatcher.queue),
+        )
 
     async def evaluate_alerts(self) -> None:
         for transition in self.alerts.evaluate(self.pool_facts()):
             payload = {**transition.to_dict(), "at": time.time()}
-            self.history.record_alert(transition.rule, transition.state, transition.value,
-                                      transition.message)
-            self.history.record_event(InstanceEvent(ts=payload["at"], kind="alert",
-                                                    reason=transition.message, data=payload))
+            self.history.record_alert(
+                transition.rule, transition.state, transition.value, transition.message
+            )
+            self.history.record_event(
+                InstanceEvent(
+                    ts=payload["at"], kind="alert", reason=transition.message, data=payload
+                )
+            )
             self._bus.publish("alert", payload)
             if self.webhook is not None:
                 self.webhook.notify(payload)

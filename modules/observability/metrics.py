@@ -10,8 +10,14 @@ from .records import RequestRecord
 
 # Instance states always exported, so a state with no instance reads 0 instead of vanishing.
 INSTANCE_STATES: tuple[str, ...] = (
-    "starting", "ready", "busy", "cooling_down", "unhealthy", "needs_attention",
-    "draining", "closed",
+    "starting",
+    "ready",
+    "busy",
+    "cooling_down",
+    "unhealthy",
+    "needs_attention",
+    "draining",
+    "closed",
 )
 
 # LLM answers take from a fraction of a second to minutes; default buckets stop at 10 s.
@@ -42,43 +48,59 @@ class BridgeMetrics:
         self.registry = registry
         # prometheus_client appends `_total` to counter names itself, so pass the stem.
         self.requests = Counter(
-            "bridge_requests", "Finished requests by model and HTTP status.",
-            ["model", "status"], registry=registry,
+            "bridge_requests",
+            "Finished requests by model and HTTP status.",
+            ["model", "status"],
+            registry=registry,
         )
         self.duration = Histogram(
-            "bridge_request_duration_seconds", "Wall time of a request, queue included.",
-            ["model"], buckets=DURATION_BUCKETS, registry=registry,
+            "bridge_request_duration_seconds",
+            "Wall time of a request, queue included.",
+            ["model"],
+            buckets=DURATION_BUCKETS,
+            registry=registry,
         )
         self.ttft = Histogram(
-            "bridge_time_to_first_token_seconds", "Time until the first content byte.",
-            ["model"], buckets=TTFT_BUCKETS, registry=registry,
+            "bridge_time_to_first_token_seconds",
+            "Time until the first content byte.",
+            ["model"],
+            buckets=TTFT_BUCKETS,
+            registry=registry,
         )
         self.prompt_tokens = Counter(
             "bridge_prompt_tokens", "Prompt tokens (estimated).", ["model"], registry=registry
         )
         self.completion_tokens = Counter(
-            "bridge_completion_tokens", "Completion tokens (estimated).", ["model"],
+            "bridge_completion_tokens",
+            "Completion tokens (estimated).",
+            ["model"],
             registry=registry,
         )
         self.queue_depth = Gauge(
             "bridge_queue_depth", "Requests waiting for a free instance.", registry=registry
         )
         self.queue_wait = Histogram(
-            "bridge_queue_wait_seconds", "Time a request waited for an instance.",
-            buckets=QUEUE_WAIT_BUCKETS, registry=registry,
+            "bridge_queue_wait_seconds",
+            "Time a request waited for an instance.",
+            buckets=QUEUE_WAIT_BUCKETS,
+            registry=registry,
         )
         self.instances = Gauge(
             "bridge_instances", "Instances by state.", ["state"], registry=registry
         )
         self.restarts = Counter(
-            "bridge_instance_restarts", "Instance restarts by reason.", ["reason"],
+            "bridge_instance_restarts",
+            "Instance restarts by reason.",
+            ["reason"],
             registry=registry,
         )
         self.upstream_errors = Counter(
             "bridge_upstream_errors", "Upstream failures by kind.", ["kind"], registry=registry
         )
         self.scale_decisions = Counter(
-            "bridge_autoscaler_decisions", "Autoscaler actions taken.", ["action"],
+            "bridge_autoscaler_decisions",
+            "Autoscaler actions taken.",
+            ["action"],
             registry=registry,
         )
         self.retries = Counter(

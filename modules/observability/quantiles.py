@@ -64,7 +64,9 @@ def group_summaries(rows: Sequence[Mapping[str, Any]], key: str) -> dict[str, di
 
 
 def series(
-    rows: Iterable[Mapping[str, Any]], since: float, window_s: float,
+    rows: Iterable[Mapping[str, Any]],
+    since: float,
+    window_s: float,
     buckets: int = SERIES_BUCKETS,
 ) -> list[dict[str, Any]]:
     """Split the window into equal time buckets for charts; empty buckets stay, with zeros."""
@@ -79,14 +81,16 @@ def series(
     out = []
     for i, group in enumerate(grouped):
         ttfts = [r["ttft_s"] for r in group if r["ttft_s"] is not None]
-        out.append({
-            "t": since + i * width,
-            "requests": len(group),
-            "errors": sum(is_error_row(r) for r in group),
-            "ttft_p50": percentile(ttfts, 0.5),
-            "ttft_p95": percentile(ttfts, 0.95),
-            "duration_p95": percentile([r["duration_s"] for r in group], 0.95),
-        })
+        out.append(
+            {
+                "t": since + i * width,
+                "requests": len(group),
+                "errors": sum(is_error_row(r) for r in group),
+                "ttft_p50": percentile(ttfts, 0.5),
+                "ttft_p95": percentile(ttfts, 0.95),
+                "duration_p95": percentile([r["duration_s"] for r in group], 0.95),
+            }
+        )
     return out
 
 

@@ -8,8 +8,18 @@ from typing import Any
 
 # Labels used in `RequestRecord.error_kind`; others may appear, these are the usual ones.
 ERROR_KINDS: tuple[str, ...] = (
-    "429", "401", "403", "challenge", "5xx", "timeout", "cut_stream", "stream_error",
-    "instance", "queue_full", "queue_timeout", "bad_request",
+    "429",
+    "401",
+    "403",
+    "challenge",
+    "5xx",
+    "timeout",
+    "cut_stream",
+    "stream_error",
+    "instance",
+    "queue_full",
+    "queue_timeout",
+    "bad_request",
 )
 
 # Kinds that blame the client, not the bridge or the site: they never count toward alerts.

@@ -25,7 +25,12 @@ class WebhookNotifier:
     """POSTs JSON payloads from a background task; `notify` only appends to a queue."""
 
     def __init__(
-        self, url: str, timeout_s: float = 5.0, retries: int = 3, *, max_queue: int = 100,
+        self,
+        url: str,
+        timeout_s: float = 5.0,
+        retries: int = 3,
+        *,
+        max_queue: int = 100,
         backoff_s: Sequence[float] = DEFAULT_BACKOFF_S,
     ) -> None:
         parts = urlsplit(url)
@@ -134,7 +139,9 @@ class WebhookNotifier:
     def _post(self, body: bytes) -> tuple[str | None, bool]:
         """One POST in a worker thread; returns (error or None, worth retrying)."""
         request = urllib.request.Request(
-            self.url, data=body, method="POST",
+            self.url,
+            data=body,
+            method="POST",
             headers={"Content-Type": "application/json", "User-Agent": "lmarena-bridge"},
         )
         try:

@@ -31,8 +31,14 @@ class Lease:
 class Dispatcher:
     """Picks an eligible instance by strategy; queues and wakes waiters without polling."""
 
-    def __init__(self, balancer: BalancerConfig, queue: QueueConfig,
-                 instances: Callable[[], Iterable[Instance]], *, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        balancer: BalancerConfig,
+        queue: QueueConfig,
+        instances: Callable[[], Iterable[Instance]],
+        *,
+        seed: int | None = None,
+    ) -> None:
         self._balancer = balancer
         self._instances = instances
         self._rng = random.Random(seed)
@@ -46,16 +52,19 @@ class Dispatcher:
         self.on_release: Callable[[Instance], None] = lambda instance: None
 
     def _make(self, name: str) -> Strategy:
-        return make_strategy(name, rng=self._rng, exploration_rate=self._balancer.exploration_rate,
-                             stale_after_s=self._balancer.stale_after_s)
+        return make_strategy(
+            name,
+            rng=self._rng,
+            exploration_rate=self._balancer.exploration_rate,
+            stale_after_s=self._balancer.stale_after_s,
+        )
 
     def set_strategy(self, name: str) -> None:
         self.strategy = self._make(name)
         log.info("strategy is now %s", name)
 
     def _eligible(self, exclude: set[str]) -> list[Instance]:
-        return [i for i in self._instances()
-                if i.has_room and not i.spare and i.id not in exclude]
+        return [i for i in self._instances() if i.has_room and not i.spare and i.id not in exclude]
 
     def _pick(self, exclude: set[str]) -> Instance | None:
         candidates = self._eligible(exclude)
@@ -88,16 +97,19 @@ class Dispatcher:
         try:
             waiter = self.queue.enqueue()
         except QueueFull:
-            raise Unavailable("All instances are busy and the queue is full; retry later.",
-                              retry_after_s=self.retry_after(len(self.queue) + 1),
-                              code="queue_full") from None
+            raise Unavailable(
+                "All instances are busy and the queue is full; retry later.",
+                retry_after_s=self.retry_after(len(self.queue) + 1),
+                code="queue_full",
+            ) from None
         try:
             instance = await self.queue.wait(waiter, self.queue_timeout_s)
         except QueueTimeout:
             raise Unavailable(
                 f"No instance became free within {self.queue_timeout_s:g}s; retry later.",
                 retry_after_s=self.retry_after(len(self.queue) + 1),
-                code="queue_timeout") from None
+                code="queue_timeout",
+            ) from None
         if instance is None:  # woken because no instance can serve any more
             raise self._hopeless()
         waited = time.monotonic() - started
@@ -112,8 +124,11 @@ class Dispatcher:
     def _hopeless(self) -> Unavailable:
         parked = sum(1 for i in self._instances() if i.base_state is State.NEEDS_ATTENTION)
         why = f"{parked} need a person's attention" if parked else "none is running"
-        return Unavailable(f"No instance can serve requests now ({why}); retry later.",
-                           retry_after_s=30, code="no_usable_instance")
+        return Unavailable(
+            f"No instance can serve requests now ({why}); retry later.",
+            retry_after_s=30,
+            code="no_usable_instance",
+        )
 
     def fail_waiters_if_hopeless(self) -> None:
         """Waiters get a 503 at once instead of sitting out the queue timeout."""

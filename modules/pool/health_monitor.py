@@ -91,10 +91,12 @@ class HealthMonitor:
     async def open_visible(self, inst: Instance) -> dict[str, Any]:
         """Show the instance in a headed window so a person can act (never automated)."""
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            raise Conflict("Cannot open a visible window: this machine has no display "
-                           "(DISPLAY is not set). Run the bridge on a desktop, or with "
-                           "--headed under a display server, then try again.",
-                           code="no_display")
+            raise Conflict(
+                "Cannot open a visible window: this machine has no display "
+                "(DISPLAY is not set). Run the bridge on a desktop, or with "
+                "--headed under a display server, then try again.",
+                code="no_display",
+            )
         await self._launcher.move_to_visible(inst)
         return {"opened": True, "instance": inst.describe()}
 

@@ -31,8 +31,13 @@ class State(StrEnum):
 ALL_STATES = tuple(s.value for s in State)
 # BUSY is not stored: it is READY with work in flight (see Instance.state).
 _ALLOWED: dict[State, set[State]] = {
-    State.STARTING: {State.READY, State.UNHEALTHY, State.NEEDS_ATTENTION, State.DRAINING,
-                     State.CLOSED},
+    State.STARTING: {
+        State.READY,
+        State.UNHEALTHY,
+        State.NEEDS_ATTENTION,
+        State.DRAINING,
+        State.CLOSED,
+    },
     State.READY: {State.COOLING_DOWN, State.UNHEALTHY, State.NEEDS_ATTENTION, State.DRAINING},
     State.COOLING_DOWN: {State.READY, State.UNHEALTHY, State.NEEDS_ATTENTION, State.DRAINING},
     State.NEEDS_ATTENTION: {State.READY, State.UNHEALTHY, State.DRAINING},
@@ -51,9 +56,17 @@ class InvalidTransition(RuntimeError):
 class Instance:
     """Everything the coordinator knows about one instance."""
 
-    def __init__(self, instance_id: str, seq: int, *, max_concurrent: int, ewma_alpha: float,
-                 failure_threshold: int, on_state: StateListener,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        instance_id: str,
+        seq: int,
+        *,
+        max_concurrent: int,
+        ewma_alpha: float,
+        failure_threshold: int,
+        on_state: StateListener,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.id = instance_id
         self.seq = seq
         self.max_concurrent = max_concurrent
@@ -121,20 +134,30 @@ class Instance:
 
     def snapshot(self) -> InstanceSnapshot:
         return InstanceSnapshot(
-            id=self.id, state=self.state.value, in_flight=self.in_flight,
-            max_concurrent=self.max_concurrent, ewma_latency_s=self.latency.value,
-            samples=self.latency.samples, last_used_at=self.last_used_at,
+            id=self.id,
+            state=self.state.value,
+            in_flight=self.in_flight,
+            max_concurrent=self.max_concurrent,
+            ewma_latency_s=self.latency.value,
+            samples=self.latency.samples,
+            last_used_at=self.last_used_at,
             cooling_until=self.cooling_until,
         )
 
     def describe(self) -> dict[str, Any]:
         """The JSON view used by /api/instances and the GUI."""
         return {
-            "id": self.id, "state": self.state.value, "state_reason": self.state_reason,
-            "browser": self.browser_label, "in_flight": self.in_flight,
-            "max_concurrent": self.max_concurrent, "requests": self.total_requests,
-            "ewma_latency_s": _round(self.latency.value), "ewma_ttft_s": _round(self.ttft.value),
-            "last_error": self.last_error, "created_at": self.created_at,
+            "id": self.id,
+            "state": self.state.value,
+            "state_reason": self.state_reason,
+            "browser": self.browser_label,
+            "in_flight": self.in_flight,
+            "max_concurrent": self.max_concurrent,
+            "requests": self.total_requests,
+            "ewma_latency_s": _round(self.latency.value),
+            "ewma_ttft_s": _round(self.ttft.value),
+            "last_error": self.last_error,
+            "created_at": self.created_at,
             "cooling_down_s": _round(max(0.0, self.cooling_until - self._clock())),
             "error_score": _round(self.health.error_score),
             "identity": {

@@ -21,8 +21,12 @@ log = logging.getLogger(__name__)
 class InstanceLauncher:
     """Opens a context on a browser with room, loads the arena and reads the session."""
 
-    def __init__(self, config: BridgeConfig, driver: BrowserDriver,
-                 on_page_html: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        config: BridgeConfig,
+        driver: BrowserDriver,
+        on_page_html: Callable[[str], None] | None = None,
+    ) -> None:
         self._config = config
         self._driver = driver
         self._on_page_html = on_page_html
@@ -45,15 +49,19 @@ class InstanceLauncher:
         arena = self._config.arena
         instance.page = page
         instance.browser_label = label
-        instance.transport = FetchTransport(page, first_byte_timeout_s=arena.first_byte_timeout_s,
-                                            idle_timeout_s=arena.idle_timeout_s)
+        instance.transport = FetchTransport(
+            page,
+            first_byte_timeout_s=arena.first_byte_timeout_s,
+            idle_timeout_s=arena.idle_timeout_s,
+        )
 
     async def _load(self, page: PageSession) -> None:
         status = await page.goto(self._config.arena.url, self._config.arena.page_load_timeout_s)
         html = await page.content()
         if status == 403 or looks_like_challenge(html):
-            raise NeedsAttention(f"{page.owner}: the site shows a challenge page",
-                                 instance_id=page.owner)
+            raise NeedsAttention(
+                f"{page.owner}: the site shows a challenge page", instance_id=page.owner
+            )
         await page.wait_for_cookie(AUTH_COOKIE, self._config.arena.page_load_timeout_s)
         if self._on_page_html is not None:
             self._on_page_html(html)
@@ -75,8 +83,9 @@ class InstanceLauncher:
         old = instance.page
         state = await old.storage_state() if old is not None and old.alive else None
         host = await self._driver.visible_host()
-        page = await PageSession.open(instance.id, host, self._config.browser.call_timeout_s,
-                                      storage_state=state)
+        page = await PageSession.open(
+            instance.id, host, self._config.browser.call_timeout_s, storage_state=state
+        )
         try:
             await page.goto(self._config.arena.url, self._config.arena.page_load_timeout_s)
         except BaseException:

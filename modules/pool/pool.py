@@ -23,8 +23,14 @@ _RESTART_BACKOFF_S = (0.5, 1, 2, 5, 10, 30)
 class Pool:
     """Owns every instance; starts, parks, retires and replaces them."""
 
-    def __init__(self, config: BridgeConfig, launcher: InstanceLauncher, bus: EventBus, *,
-                 seed: int | None = None) -> None:
+    def __init__(
+        self,
+        config: BridgeConfig,
+        launcher: InstanceLauncher,
+        bus: EventBus,
+        *,
+        seed: int | None = None,
+    ) -> None:
         self.config = config
         self._launcher = launcher
         self._bus = bus
@@ -47,8 +53,9 @@ class Pool:
 
     # --- views -------------------------------------------------------------
     def active(self) -> list[Instance]:
-        return [i for i in self.instances.values()
-                if i.base_state not in (State.DRAINING, State.CLOSED)]
+        return [
+            i for i in self.instances.values() if i.base_state not in (State.DRAINING, State.CLOSED)
+        ]
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(ALL_STATES, 0)
@@ -74,16 +81,28 @@ class Pool:
 
     def _emit_state(self, inst: Instance, old: str, new: str, reason: str) -> None:
         log.info("%s %s -> %s (%s)", inst.id, old, new, reason)
-        self._bus.publish("instance", {"id": inst.id, "old_state": old, "new_state": new,
-                                       "reason": reason, "at": time.time()})
+        self._bus.publish(
+            "instance",
+            {
+                "id": inst.id,
+                "old_state": old,
+                "new_state": new,
+                "reason": reason,
+                "at": time.time(),
+            },
+        )
 
     def add(self, *, spare: bool = False) -> Instance:
         """Create an instance and start it in the background."""
         seq = next(self._ids)
-        inst = Instance(f"i-{seq}", seq, max_concurrent=self.max_concurrent,
-                        ewma_alpha=self.config.balancer.ewma_alpha,
-                        failure_threshold=self.config.health.failure_threshold,
-                        on_state=self._emit_state)
+        inst = Instance(
+            f"i-{seq}",
+            seq,
+            max_concurrent=self.max_concurrent,
+            ewma_alpha=self.config.balancer.ewma_alpha,
+            failure_threshold=self.config.health.failure_threshold,
+            on_state=self._emit_state,
+        )
         inst.spare = spare
         self.instances[inst.id] = inst
         self._emit_state(inst, "new", State.STARTING.value, "spare" if spare else "starting")
@@ -212,7 +231,8 @@ class Pool:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await asyncio.gather(*(self._launcher.close(i) for i in list(self.instances.values())),
-                             return_exceptions=True)
+        await asyncio.gather(
+            *(self._launcher.close(i) for i in list(self.instances.values())),
+            return_exceptions=True,
+        )
         self.instances.clear()
-

@@ -116,8 +116,11 @@ class Weighted:
 
     def choose(self, candidates: Sequence[InstanceSnapshot], now: float) -> InstanceSnapshot:
         """Draw one candidate, faster ones more often."""
-        speeds = {c.id: 1.0 / max(c.ewma_latency_s, _MIN_LATENCY_S)
-                  for c in candidates if c.samples > 0 and c.ewma_latency_s is not None}
+        speeds = {
+            c.id: 1.0 / max(c.ewma_latency_s, _MIN_LATENCY_S)
+            for c in candidates
+            if c.samples > 0 and c.ewma_latency_s is not None
+        }
         # Untried instances get the best known speed so they are tried soon, not starved.
         default = max(speeds.values(), default=1.0)
         weights = [speeds.get(c.id, default) * max(c.weight, 0.0) for c in candidates]

@@ -26,8 +26,14 @@ log = logging.getLogger(__name__)
 class Autoscaler:
     """Keeps the pool between min and max by load; every decision is logged with its reason."""
 
-    def __init__(self, config: BridgeConfig, pool: Pool, driver: BrowserDriver, bus: EventBus,
-                 obs: ObservabilityHub) -> None:
+    def __init__(
+        self,
+        config: BridgeConfig,
+        pool: Pool,
+        driver: BrowserDriver,
+        bus: EventBus,
+        obs: ObservabilityHub,
+    ) -> None:
         self.enabled = config.autoscale.enabled
         self._pool = pool
         self._driver = driver
@@ -63,14 +69,19 @@ class Autoscaler:
         contexts = sum(h.contexts for h in self._driver.hosts if not h.lost and h.pid)
         wait = pool.dispatcher.queue_wait.value or 0.0
         return LoadSample(
-            at=now, instances=len(serving),
+            at=now,
+            instances=len(serving),
             starting=sum(1 for i in serving if i.base_state is State.STARTING),
             in_flight=sum(i.in_flight for i in serving),
             capacity=sum(i.max_concurrent for i in usable),
-            queue_depth=len(pool.dispatcher.queue), p95_wait_s=wait,
-            arrival_rate_per_s=rate, mean_service_s=pool.dispatcher.service_time.value,
-            cpu_percent=cpu, browser_memory_mb=rss,
-            memory_per_instance_mb=rss / contexts if contexts else None)
+            queue_depth=len(pool.dispatcher.queue),
+            p95_wait_s=wait,
+            arrival_rate_per_s=rate,
+            mean_service_s=pool.dispatcher.service_time.value,
+            cpu_percent=cpu,
+            browser_memory_mb=rss,
+            memory_per_instance_mb=rss / contexts if contexts else None,
+        )
 
     async def step(self) -> None:
         if not self.enabled:
@@ -92,11 +103,19 @@ class Autoscaler:
         self._pool.retire(victim, f"autoscaler: {decision.reason}")
 
     def _record(self, decision: ScaleDecision) -> None:
-        view = {"action": decision.action, "current": decision.current,
-                "target": decision.target, "needed": decision.needed,
-                "reason": decision.reason, "at": time.time()}
-        changed = (self.last_decision is None or decision.action != "hold"
-                   or self.last_decision["reason"] != decision.reason)
+        view = {
+            "action": decision.action,
+            "current": decision.current,
+            "target": decision.target,
+            "needed": decision.needed,
+            "reason": decision.reason,
+            "at": time.time(),
+        }
+        changed = (
+            self.last_decision is None
+            or decision.action != "hold"
+            or self.last_decision["reason"] != decision.reason
+        )
         self.last_decision = view
         if decision.action != "hold":
             log.info("autoscaler %s: %s", decision.action, decision.reason)
@@ -106,6 +125,10 @@ class Autoscaler:
 
     def view(self) -> dict[str, Any]:
         s = self.judge.settings
-        return {"enabled": self.enabled, "last_decision": self.last_decision,
-                "min_instances": s.min_instances, "max_instances": s.max_instances,
-                "memory_budget_mb": round(s.max_memory_mb)}
+        return {
+            "enabled": self.enabled,
+            "last_decision": self.last_decision,
+            "min_instances": s.min_instances,
+            "max_instances": s.max_instances,
+            "memory_budget_mb": round(s.max_memory_mb),
+        }

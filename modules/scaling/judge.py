@@ -110,8 +110,13 @@ class Judge:
     def decide(self, s: LoadSample) -> ScaleDecision:
         """Decide up, down or hold for this sample."""
         decision = self._decide(s)
-        log.debug("scale %s %d→%d: %s", decision.action, decision.current, decision.target,
-                  decision.reason)
+        log.debug(
+            "scale %s %d→%d: %s",
+            decision.action,
+            decision.current,
+            decision.target,
+            decision.reason,
+        )
         return decision
 
     def _decide(self, s: LoadSample) -> ScaleDecision:
@@ -142,13 +147,18 @@ class Judge:
             return self._up(s, needed, load + above, need)
         if low:
             return self._down(s, needed, f"{load} < {cfg.scale_down_threshold:.2f}", need)
-        return _hold(s, needed, f"{load} within {cfg.scale_down_threshold:.2f}.."
-                                f"{cfg.scale_up_threshold:.2f}; {need}")
+        return _hold(
+            s,
+            needed,
+            f"{load} within {cfg.scale_down_threshold:.2f}..{cfg.scale_up_threshold:.2f}; {need}",
+        )
 
     def _up(self, s: LoadSample, needed: int, load: str, need: str) -> ScaleDecision:
         why = f"{load} and {s.queue_depth} waiting; {need}"
         if s.instances >= self.settings.max_instances:
-            return _hold(s, needed, f"{why}; already at max_instances {self.settings.max_instances}")
+            return _hold(
+                s, needed, f"{why}; already at max_instances {self.settings.max_instances}"
+            )
         if s.starting > 0:
             # One at a time: the starting instance may be enough once it is ready.
             return _hold(s, needed, f"{why}; waiting for {s.starting} starting")
@@ -176,12 +186,16 @@ class Judge:
         return s.browser_memory_mb + _per_instance_mb(s) <= self.settings.max_memory_mb
 
     def _memory_text(self, s: LoadSample) -> str:
-        return (f"memory {s.browser_memory_mb:.0f} MB + {_per_instance_mb(s):.0f} MB per instance "
-                f"> max_memory_mb {self.settings.max_memory_mb:.0f}")
+        return (
+            f"memory {s.browser_memory_mb:.0f} MB + {_per_instance_mb(s):.0f} MB per instance "
+            f"> max_memory_mb {self.settings.max_memory_mb:.0f}"
+        )
 
 
 def _per_instance_mb(s: LoadSample) -> float:
-    return DEFAULT_INSTANCE_MEMORY_MB if s.memory_per_instance_mb is None else s.memory_per_instance_mb
+    return (
+        DEFAULT_INSTANCE_MEMORY_MB if s.memory_per_instance_mb is None else s.memory_per_instance_mb
+    )
 
 
 def _utilisation(s: LoadSample) -> float:

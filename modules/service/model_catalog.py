@@ -28,8 +28,7 @@ class ModelCatalog:
                 log.warning("ignoring unreadable model cache %s: %s", cache_path, err)
 
     def _set(self, models: list[ArenaModel]) -> None:
-        self._models = {m.public_name: m for m in models
-                        if self._list_stealth or not m.is_stealth}
+        self._models = {m.public_name: m for m in models if self._list_stealth or not m.is_stealth}
         if self._models:
             self._known.set()
 
@@ -62,6 +61,7 @@ class ModelCatalog:
                 pass
         model = self._models.get(name)
         if model is None:
-            raise ModelNotFound(f"The model '{name}' does not exist", param="model",
-                                code="model_not_found")
+            raise ModelNotFound(
+                f"The model '{name}' does not exist", param="model", code="model_not_found"
+            )
         return model

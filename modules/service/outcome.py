@@ -31,8 +31,11 @@ class Outcome:
 
     def usage(self) -> dict[str, int]:
         completion = estimate_tokens(self.completion_text + "".join(self.reasoning))
-        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": completion,
-                "total_tokens": self.prompt_tokens + completion}
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": completion,
+            "total_tokens": self.prompt_tokens + completion,
+        }
 
     def record(self, route: RouteInfo, status: int, error_kind: str | None) -> RequestRecord | None:
         if self._recorded:
@@ -41,9 +44,18 @@ class Outcome:
         ttft = (route.first_token_at - route.started) if route.first_token_at else None
         usage = self.usage()
         return RequestRecord(
-            ts=time.time(), request_id=self.request_id, model=self.model,
-            instance_id=route.instance_id, strategy=route.strategy, status=status,
-            error_kind=error_kind, ttft_s=ttft, duration_s=time.monotonic() - self.started,
+            ts=time.time(),
+            request_id=self.request_id,
+            model=self.model,
+            instance_id=route.instance_id,
+            strategy=route.strategy,
+            status=status,
+            error_kind=error_kind,
+            ttft_s=ttft,
+            duration_s=time.monotonic() - self.started,
             prompt_tokens=usage["prompt_tokens"],
             completion_tokens=usage["completion_tokens"] if status < 400 else 0,
-            attempts=route.attempts, queue_wait_s=route.queue_wait_s, stream=self.stream)
+            attempts=route.attempts,
+            queue_wait_s=route.queue_wait_s,
+            stream=self.stream,
+        )

@@ -47,9 +47,12 @@ class RouteInfo:
     error_kind: str | None = None
 
     def headers(self) -> dict[str, str]:
-        out = {"x-bridge-strategy": self.strategy, "x-bridge-instance": self.instance_id or "",
-               "x-bridge-queue-ms": str(round(self.queue_wait_s * 1000)),
-               "x-bridge-attempts": str(self.attempts)}
+        out = {
+            "x-bridge-strategy": self.strategy,
+            "x-bridge-instance": self.instance_id or "",
+            "x-bridge-queue-ms": str(round(self.queue_wait_s * 1000)),
+            "x-bridge-attempts": str(self.attempts),
+        }
         if self.failovers:
             out["x-bridge-failover"] = "; ".join(self.failovers)[:500]
         return out
@@ -71,8 +74,9 @@ class CompletionRunner:
         self.max_retries = max_retries
         self._bg: set[asyncio.Task[None]] = set()
 
-    async def run(self, model: ArenaModel, turns: Sequence[ChatTurn],
-                  route: RouteInfo) -> AsyncGenerator[StreamEvent, None]:
+    async def run(
+        self, model: ArenaModel, turns: Sequence[ChatTurn], route: RouteInfo
+    ) -> AsyncGenerator[StreamEvent, None]:
         tried: set[str] = set()
         while True:
             # Known before any wait, so a stream that starts while queued still names it.
@@ -100,8 +104,9 @@ class CompletionRunner:
                 self._pool.on_retry()
                 log.info("retrying elsewhere after %s", err.message)
 
-    async def _attempt(self, lease: Lease, model: ArenaModel, turns: Sequence[ChatTurn],
-                       route: RouteInfo) -> AsyncGenerator[StreamEvent, None]:
+    async def _attempt(
+        self, lease: Lease, model: ArenaModel, turns: Sequence[ChatTurn], route: RouteInfo
+    ) -> AsyncGenerator[StreamEvent, None]:
         inst = lease.instance
         started = time.monotonic()
         stream = None
@@ -128,8 +133,9 @@ class CompletionRunner:
         finally:
             self._finish(lease, inst, stream, ok, time.monotonic() - started)
 
-    async def _events(self, stream, inst: Instance, route: RouteInfo, started: float
-                      ) -> AsyncGenerator[StreamEvent, None]:
+    async def _events(
+        self, stream, inst: Instance, route: RouteInfo, started: float
+    ) -> AsyncGenerator[StreamEvent, None]:
         parser = StreamParser()
         seen = _Seen()
         async with aclosing(stream.chunks()) as chunks:
@@ -141,12 +147,14 @@ class CompletionRunner:
             if self._accept(event, inst, route, started, seen):
                 yield event
         if not seen.finished:
-            raise StreamCut(f"{inst.id}: the stream ended without a finish line",
-                            instance_id=inst.id)
+            raise StreamCut(
+                f"{inst.id}: the stream ended without a finish line", instance_id=inst.id
+            )
 
     @staticmethod
-    def _accept(event: StreamEvent, inst: Instance, route: RouteInfo, started: float,
-                seen: _Seen) -> bool:
+    def _accept(
+        event: StreamEvent, inst: Instance, route: RouteInfo, started: float, seen: _Seen
+    ) -> bool:
         """Whether to pass `event` on; raises for an in-stream error (a3:)."""
         if isinstance(event, MalformedLine):
             log.debug("%s: skipped malformed line (%s)", inst.id, event.reason)

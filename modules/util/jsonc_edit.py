@@ -94,7 +94,11 @@ def _insert(text: str, obj: Node, keys: KeyPath, value: object, st: _Style) -> s
     multi, close = _multiline(text, obj), obj.end - 1
     outer = _indent(text, obj.start)
     indent = next(
-        (_indent(text, m.key_start) for m in reversed(obj.members) if _starts_line(text, m.key_start)),
+        (
+            _indent(text, m.key_start)
+            for m in reversed(obj.members)
+            if _starts_line(text, m.key_start)
+        ),
         outer + st.unit,
     )
     # Follow the neighbours' key style: bare identifiers stay bare, quoted keys stay quoted.
@@ -133,7 +137,9 @@ def _apply(text: str, path: KeyPath, value: object) -> str:
         if depth == len(path) - 1:
             return text[: member.value.start] + _dump(value) + text[member.value.end :]
         if member.value.kind != "object":
-            raise ValueError(f"'{'.'.join(path[: depth + 1])}' is not an object; cannot set '{'.'.join(path)}'")
+            raise ValueError(
+                f"'{'.'.join(path[: depth + 1])}' is not an object; cannot set '{'.'.join(path)}'"
+            )
         node = member.value
     raise AssertionError("unreachable")
 
@@ -161,7 +167,9 @@ def write_jsonc_changes(path: str | os.PathLike[str], changes: Mapping[KeyPath, 
         node[keys[-1]] = json.loads(_dump(value))  # tuples become lists, as on disk
     # Compare dumps, not objects, so a NaN elsewhere in the file does not fail the check.
     if json.dumps(json5.loads(new), sort_keys=True) != json.dumps(expected, sort_keys=True):
-        raise ValueError(f"edited {target} would not parse back to the intended values; left unchanged")
+        raise ValueError(
+            f"edited {target} would not parse back to the intended values; left unchanged"
+        )
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:

@@ -29,16 +29,18 @@ def _executable() -> str | None:
 async def gui_browser() -> AsyncIterator[Browser]:
     """One headless Chromium for a test; closed in all cases."""
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=_executable(), headless=True,
-                                           args=launch_args())
+        browser = await pw.chromium.launch(
+            executable_path=_executable(), headless=True, args=launch_args()
+        )
         try:
             yield browser
         finally:
             await browser.close()
 
 
-async def open_gui(browser: Browser, bridge: Bridge, view: str = "",
-                   errors: list[str] | None = None) -> Page:
+async def open_gui(
+    browser: Browser, bridge: Bridge, view: str = "", errors: list[str] | None = None
+) -> Page:
     """A fresh context (own cookies) at 1280x800 showing the GUI; uncaught script errors go to `errors`."""
     context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
@@ -52,8 +54,10 @@ async def traffic(bridge: Bridge, count: int, *, pause_s: float = 0) -> None:
     """`count` small completions (spread by `pause_s`) so history, charts and tables have data."""
     model = await bridge.model()
     for n in range(count):
-        r = await bridge.http.post("/v1/chat/completions", json={
-            "model": model, "messages": [{"role": "user", "content": f"traffic {n}"}]})
+        r = await bridge.http.post(
+            "/v1/chat/completions",
+            json={"model": model, "messages": [{"role": "user", "content": f"traffic {n}"}]},
+        )
         r.raise_for_status()
         await asyncio.sleep(pause_s)
 

@@ -70,9 +70,11 @@ async def wait_for(predicate: Callable[[], Any], timeout_s: float = 20, what: st
 
 def write_config(folder: Path, overrides: dict[str, Any]) -> Path:
     """A config.jsonc (with comments) for one test; storage inside the test's folder."""
-    data: dict[str, Any] = {"storage": {"path": str(folder / "data")},
-                            "autoscale": {"enabled": False},
-                            "health": {"interval_s": 1, "probe_timeout_s": 2}}
+    data: dict[str, Any] = {
+        "storage": {"path": str(folder / "data")},
+        "autoscale": {"enabled": False},
+        "health": {"interval_s": 1, "probe_timeout_s": 2},
+    }
     for section, values in overrides.items():
         data[section] = {**data.get(section, {}), **values}
     lines = ["// test configuration", "{"]
@@ -88,16 +90,27 @@ def write_config(folder: Path, overrides: dict[str, Any]) -> Path:
 
 
 @asynccontextmanager
-async def running_bridge(folder: Path, *, instances: int = 2, wait_ready: int | None = None,
-                         arena_knobs: dict[str, Any] | None = None, api_key: str | None = None,
-                         **overrides: Any) -> AsyncIterator[Bridge]:
+async def running_bridge(
+    folder: Path,
+    *,
+    instances: int = 2,
+    wait_ready: int | None = None,
+    arena_knobs: dict[str, Any] | None = None,
+    api_key: str | None = None,
+    **overrides: Any,
+) -> AsyncIterator[Bridge]:
     """Local arena + bridge on free loopback ports; everything closed on exit."""
     async with LocalArena() as arena:
         if arena_knobs:
             arena.set_knobs(**arena_knobs)
-        sections = {"arena": {"url": arena.url},
-                    "pool": {"initial_instances": instances, "min_instances": min(1, instances),
-                             "max_instances": max(6, instances)}}
+        sections = {
+            "arena": {"url": arena.url},
+            "pool": {
+                "initial_instances": instances,
+                "min_instances": min(1, instances),
+                "max_instances": max(6, instances),
+            },
+        }
         for section, values in overrides.items():
             sections[section] = {**sections.get(section, {}), **values}
         if api_key:
@@ -116,8 +129,9 @@ async def running_bridge(folder: Path, *, instances: int = 2, wait_ready: int | 
             await coordinator.wait_ready(instances if wait_ready is None else wait_ready, 60)
             headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
             async with httpx.AsyncClient(base_url=base, timeout=60, headers=headers) as http:
-                client = openai.AsyncOpenAI(base_url=f"{base}/v1", api_key=api_key or "none",
-                                            max_retries=0, timeout=60)
+                client = openai.AsyncOpenAI(
+                    base_url=f"{base}/v1", api_key=api_key or "none", max_retries=0, timeout=60
+                )
                 yield Bridge(base, coordinator, arena, server, http, client, path)
                 await client.close()
         finally:

@@ -25,8 +25,9 @@ def parse_metrics(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], flo
     return samples
 
 
-def sample(samples: dict[tuple[str, frozenset[tuple[str, str]]], float], name: str,
-           **labels: str) -> float:
+def sample(
+    samples: dict[tuple[str, frozenset[tuple[str, str]]], float], name: str, **labels: str
+) -> float:
     """One sample's value; 0 when the series does not exist (a counter never incremented)."""
     return samples.get((name, frozenset(labels.items())), 0.0)
 
@@ -62,8 +63,10 @@ async def event_feed(base_url: str) -> AsyncIterator[EventFeed]:
     connected = asyncio.Event()
 
     async def read() -> None:
-        async with httpx.AsyncClient(base_url=base_url, timeout=None) as http, \
-                http.stream("GET", "/api/events") as r:
+        async with (
+            httpx.AsyncClient(base_url=base_url, timeout=None) as http,
+            http.stream("GET", "/api/events") as r,
+        ):
             assert r.status_code == 200
             name, data = "message", ""
             async for line in r.aiter_lines():

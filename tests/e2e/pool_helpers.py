@@ -9,14 +9,19 @@ import httpx
 
 from tests.e2e.harness import Bridge
 
-ROUTING_HEADERS = ("x-bridge-instance", "x-bridge-strategy", "x-bridge-queue-ms",
-                   "x-bridge-attempts")
+ROUTING_HEADERS = (
+    "x-bridge-instance",
+    "x-bridge-strategy",
+    "x-bridge-queue-ms",
+    "x-bridge-attempts",
+)
 
 
 async def chat(bridge: Bridge, model: str, text: str) -> tuple[httpx.Headers, str]:
     """One non-streamed completion through the openai SDK: (response headers, content)."""
     raw = await bridge.client.chat.completions.with_raw_response.create(
-        model=model, messages=[{"role": "user", "content": text}])
+        model=model, messages=[{"role": "user", "content": text}]
+    )
     reply = raw.parse()
     return raw.headers, reply.choices[0].message.content or ""
 
@@ -53,5 +58,8 @@ def sse_data(lines: list[str]) -> list[Any]:
 
 
 def streamed_text(payloads: list[Any]) -> str:
-    return "".join(p["choices"][0]["delta"].get("content") or ""
-                   for p in payloads if isinstance(p, dict) and p.get("choices"))
+    return "".join(
+        p["choices"][0]["delta"].get("content") or ""
+        for p in payloads
+        if isinstance(p, dict) and p.get("choices")
+    )

@@ -31,15 +31,17 @@ async def test_add_drain_and_status(tmp_path) -> None:
         assert added["id"] == "i-3" and added["state"] == "starting"
         await wait_for(lambda: _ready_count(bridge, 3), 30, "the added instance to be ready")
         model = await bridge.model()
-        results = await asyncio.gather(*(chat(bridge, model, f"three at once {n}")
-                                         for n in range(3)))
+        results = await asyncio.gather(
+            *(chat(bridge, model, f"three at once {n}") for n in range(3))
+        )
         assert {h["x-bridge-instance"] for h, _ in results} == {"i-1", "i-2", "i-3"}
 
         # Remove an instance that is serving a stream: it drains, the stream completes.
         await bridge.knobs(tokens_per_s=10)
         text = "drain me gently " + "slowly " * 12
-        async with bridge.http.stream("POST", "/v1/chat/completions",
-                                      json=body(model, text, stream=True)) as r:
+        async with bridge.http.stream(
+            "POST", "/v1/chat/completions", json=body(model, text, stream=True)
+        ) as r:
             victim = r.headers["x-bridge-instance"]
             lines = []
             it = r.aiter_lines()  # one iterator: a dropped one closes the stream when collected
@@ -106,8 +108,9 @@ async def test_routing_headers_on_every_response(tmp_path) -> None:
         model = await bridge.model()
         headers, _ = await chat(bridge, model, "plain")
         assert all(headers.get(h) for h in ROUTING_HEADERS), headers
-        async with bridge.http.stream("POST", "/v1/chat/completions",
-                                      json=body(model, "streamed", stream=True)) as r:
+        async with bridge.http.stream(
+            "POST", "/v1/chat/completions", json=body(model, "streamed", stream=True)
+        ) as r:
             assert all(r.headers.get(h) for h in ROUTING_HEADERS), r.headers
             assert r.headers["x-bridge-instance"] in ("i-1", "i-2")
             await r.aread()

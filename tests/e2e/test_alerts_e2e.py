@@ -11,8 +11,14 @@ from tests.e2e.obs_helpers import WebhookSink, event_feed
 MODEL = "local-echo-1"
 COOLDOWN_S = 1.5
 # A long window: the failures stay in it, so only good traffic can clear the condition.
-RULE = {"name": "upstream_errors", "kind": "error_rate", "threshold": 0.5, "window_s": 60,
-        "min_samples": 4, "cooldown_s": COOLDOWN_S}
+RULE = {
+    "name": "upstream_errors",
+    "kind": "error_rate",
+    "threshold": 0.5,
+    "window_s": 60,
+    "min_samples": 4,
+    "cooldown_s": COOLDOWN_S,
+}
 
 
 async def _fail(bridge: Bridge, count: int) -> None:
@@ -20,13 +26,15 @@ async def _fail(bridge: Bridge, count: int) -> None:
     for n in range(count):
         with pytest.raises(openai.InternalServerError):
             await bridge.client.chat.completions.create(
-                model=MODEL, messages=[{"role": "user", "content": f"fail {n}"}])
+                model=MODEL, messages=[{"role": "user", "content": f"fail {n}"}]
+            )
 
 
 async def _succeed(bridge: Bridge, count: int) -> None:
     for n in range(count):
         await bridge.client.chat.completions.create(
-            model=MODEL, messages=[{"role": "user", "content": f"ok {n}"}])
+            model=MODEL, messages=[{"role": "user", "content": f"ok {n}"}]
+        )
 
 
 async def _alerts(bridge: Bridge) -> dict:
@@ -38,12 +46,21 @@ async def _alerts(bridge: Bridge) -> dict:
 async def test_error_rate_alert_fires_resolves_and_respects_cooldown(tmp_path) -> None:
     sink = WebhookSink()
     with sink.running():
-        async with running_bridge(
-            tmp_path, instances=2, balancer={"max_retries": 0},
-            health={"failure_threshold": 50},
-            alerts={"webhook_url": sink.url, "webhook_retries": 0, "evaluate_interval_s": 0.1,
-                    "rules": [RULE]},
-        ) as bridge, event_feed(bridge.base_url) as feed:
+        async with (
+            running_bridge(
+                tmp_path,
+                instances=2,
+                balancer={"max_retries": 0},
+                health={"failure_threshold": 50},
+                alerts={
+                    "webhook_url": sink.url,
+                    "webhook_retries": 0,
+                    "evaluate_interval_s": 0.1,
+                    "rules": [RULE],
+                },
+            ) as bridge,
+            event_feed(bridge.base_url) as feed,
+        ):
             view = await _alerts(bridge)
             assert view["active"] == [] and view["history"] == []
             assert [(r["name"], r["state"]) for r in view["rules"]] == [(RULE["name"], "ok")]
@@ -65,8 +82,9 @@ async def test_error_rate_alert_fires_resolves_and_respects_cooldown(tmp_path) -
             assert fired["value"] > 0.5 and "error rate" in fired["message"]
             # Nothing can clear the condition yet (no good traffic): it is still active.
             active = (await _alerts(bridge))["active"]
-            assert [(a["rule"], a["kind"], a["state"]) for a in active] == \
-                [(RULE["name"], "error_rate", "firing")]
+            assert [(a["rule"], a["kind"], a["state"]) for a in active] == [
+                (RULE["name"], "error_rate", "firing")
+            ]
             assert active[0]["at"] == pytest.approx(fired["at"], abs=1)  # wall clock, as sent
 
             await _succeed(bridge, 9)  # 6 of 15 failed: below the threshold
@@ -83,8 +101,10 @@ async def test_error_rate_alert_fires_resolves_and_respects_cooldown(tmp_path) -
 
             view = await wait_for(two_rows, 10, "two alert rows in the history")
             assert view["active"] == []
-            assert [(h["rule"], h["state"]) for h in view["history"]] == \
-                [(RULE["name"], "resolved"), (RULE["name"], "firing")]
+            assert [(h["rule"], h["state"]) for h in view["history"]] == [
+                (RULE["name"], "resolved"),
+                (RULE["name"], "firing"),
+            ]
             assert view["rules"][0]["state"] == "ok"
 
             await _fail(bridge, 12)  # 18 of 27: holds again at once, but cooldown first

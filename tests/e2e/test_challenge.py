@@ -11,8 +11,14 @@ import httpx
 
 from tests.e2e.harness import Bridge, running_bridge, wait_for
 
-ATTENTION_RULE = {"name": "instance_needs_attention", "kind": "needs_attention", "threshold": 0,
-                  "window_s": 60, "min_samples": 0, "cooldown_s": 60}
+ATTENTION_RULE = {
+    "name": "instance_needs_attention",
+    "kind": "needs_attention",
+    "threshold": 0,
+    "window_s": 60,
+    "min_samples": 0,
+    "cooldown_s": 60,
+}
 
 
 async def _collect_events(bridge: Bridge, into: list[tuple[str, dict[str, Any]]]) -> None:
@@ -33,9 +39,9 @@ async def _state(bridge: Bridge, instance_id: str) -> str | None:
 
 
 async def test_challenge_parks_one_instance_alerts_and_clears_by_itself(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=2,
-                              alerts={"evaluate_interval_s": 0.5, "rules": [ATTENTION_RULE]}
-                              ) as bridge:
+    async with running_bridge(
+        tmp_path, instances=2, alerts={"evaluate_interval_s": 0.5, "rules": [ATTENTION_RULE]}
+    ) as bridge:
         events: list[tuple[str, dict[str, Any]]] = []
         reader = asyncio.create_task(_collect_events(bridge, events))
         await wait_for(lambda: any(n == "summary" for n, _ in events), 10, "SSE summary")
@@ -45,8 +51,10 @@ async def test_challenge_parks_one_instance_alerts_and_clears_by_itself(tmp_path
 
         # Every request succeeds: the challenged instance fails over or is skipped.
         for n in range(4):
-            r = await bridge.http.post("/v1/chat/completions", json={
-                "model": model, "messages": [{"role": "user", "content": f"during {n}"}]})
+            r = await bridge.http.post(
+                "/v1/chat/completions",
+                json={"model": model, "messages": [{"role": "user", "content": f"during {n}"}]},
+            )
             assert r.status_code == 200, r.text
             assert r.headers["x-bridge-instance"] != first["id"]
         await wait_for(lambda: _is(bridge, first["id"], "needs_attention"), 10, "parked")
@@ -56,27 +64,39 @@ async def test_challenge_parks_one_instance_alerts_and_clears_by_itself(tmp_path
         assert bridge.coordinator.pool.get(first["id"]).page.alive  # kept for a person
 
         def alerted() -> bool:
-            return (any(n == "instance" and d["id"] == first["id"]
-                        and d["new_state"] == "needs_attention" for n, d in events)
-                    and any(n == "alert" and d["kind"] == "needs_attention"
-                            and d["state"] == "firing" for n, d in events))
+            return any(
+                n == "instance" and d["id"] == first["id"] and d["new_state"] == "needs_attention"
+                for n, d in events
+            ) and any(
+                n == "alert" and d["kind"] == "needs_attention" and d["state"] == "firing"
+                for n, d in events
+            )
+
         await wait_for(alerted, 10, "instance + alert events")
         alerts = (await bridge.http.get("/api/alerts")).json()
-        assert any(a["kind"] == "needs_attention" and first["id"] in a["message"]
-                   for a in alerts["active"])
+        assert any(
+            a["kind"] == "needs_attention" and first["id"] in a["message"] for a in alerts["active"]
+        )
 
         await bridge.knobs(challenge=False)
         await wait_for(lambda: _is(bridge, first["id"], "ready"), 15, "back to ready")
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await reader
-        assert any(n == "instance" and d["id"] == first["id"] and d["new_state"] == "ready"
-                   and d["old_state"] == "needs_attention" for n, d in events)
+        assert any(
+            n == "instance"
+            and d["id"] == first["id"]
+            and d["new_state"] == "ready"
+            and d["old_state"] == "needs_attention"
+            for n, d in events
+        )
         # It serves again.
         seen = set()
         for n in range(4):
-            r = await bridge.http.post("/v1/chat/completions", json={
-                "model": model, "messages": [{"role": "user", "content": f"after {n}"}]})
+            r = await bridge.http.post(
+                "/v1/chat/completions",
+                json={"model": model, "messages": [{"role": "user", "content": f"after {n}"}]},
+            )
             assert r.status_code == 200
             seen.add(r.headers["x-bridge-instance"])
             await wait_for(lambda: bridge.coordinator.in_flight() == 0, 5, "idle")

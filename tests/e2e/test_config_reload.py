@@ -11,12 +11,15 @@ from tests.e2e.harness import running_bridge, wait_for
 async def test_a_hand_edit_applies_and_a_broken_one_is_ignored(tmp_path, caplog) -> None:
     async with running_bridge(tmp_path, instances=2) as bridge:
         assert (await bridge.status())["strategy"] == "least_busy"
-        write_jsonc_changes(bridge.config_path, {("balancer", "strategy"): "round_robin",
-                                                 ("pool", "max_concurrent_per_instance"): 2})
+        write_jsonc_changes(
+            bridge.config_path,
+            {("balancer", "strategy"): "round_robin", ("pool", "max_concurrent_per_instance"): 2},
+        )
 
         async def applied() -> bool:
             status = await bridge.status()
             return status["strategy"] == "round_robin" and status["pool"]["capacity"] == 4
+
         await wait_for(applied, 10, "the edited settings to apply")
         settings = (await bridge.http.get("/api/settings")).json()
         assert settings["max_concurrent_per_instance"] == 2
@@ -31,5 +34,6 @@ async def test_a_hand_edit_applies_and_a_broken_one_is_ignored(tmp_path, caplog)
         assert (await bridge.status())["strategy"] == "round_robin"  # the running value stays
         model = await bridge.model()
         reply = await bridge.client.chat.completions.create(
-            model=model, messages=[{"role": "user", "content": "still fine"}])
+            model=model, messages=[{"role": "user", "content": "still fine"}]
+        )
         assert reply.choices[0].message.content

@@ -35,15 +35,20 @@ async def _ready_ids(bridge: Bridge) -> set[str]:
 
 
 async def test_killed_browser_fails_fast_and_the_pool_heals(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=2,
-                              health={"interval_s": HEALTH_INTERVAL_S},
-                              arena_knobs={"tokens_per_s": 8}) as bridge:
+    async with running_bridge(
+        tmp_path,
+        instances=2,
+        health={"interval_s": HEALTH_INTERVAL_S},
+        arena_knobs={"tokens_per_s": 8},
+    ) as bridge:
         model = await bridge.model()
         before = {i["id"] for i in await bridge.instances()}
         old_pids = set(bridge.coordinator.driver.browser_pids())
         assert old_pids == {b["pid"] for b in (await bridge.status())["browsers"]}
-        clients = [asyncio.create_task(_stream(bridge, model, f"long answer number {n} " * 4))
-                   for n in range(3)]
+        clients = [
+            asyncio.create_task(_stream(bridge, model, f"long answer number {n} " * 4))
+            for n in range(3)
+        ]
         await wait_for(lambda: bridge.coordinator.in_flight() >= 2, 10, "streams running")
         killed_at = time.monotonic()
         for pid in old_pids:
@@ -55,22 +60,28 @@ async def test_killed_browser_fails_fast_and_the_pool_heals(tmp_path) -> None:
         async def healed() -> bool:
             ready = await _ready_ids(bridge)
             return len(ready) == 2 and not ready & before
+
         await wait_for(healed, 30, "two fresh ready instances")
         new_pids = set(bridge.coordinator.driver.browser_pids())
         assert new_pids and not new_pids & old_pids  # a new browser was launched
         status = await bridge.status()
         assert status["pool"]["restarts"] >= 2
         reply = await bridge.client.chat.completions.create(
-            model=model, messages=[{"role": "user", "content": "after the crash"}])
+            model=model, messages=[{"role": "user", "content": "after the crash"}]
+        )
         assert reply.choices[0].message.content
 
 
 async def test_warm_spare_is_promoted_when_an_instance_dies(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1, wait_ready=1,
-                              pool={"warm_spares": 1}) as bridge:
+    async with running_bridge(
+        tmp_path, instances=1, wait_ready=1, pool={"warm_spares": 1}
+    ) as bridge:
         coord = bridge.coordinator
-        await wait_for(lambda: len([i for i in coord.pool.instances.values()
-                                    if i.usable]) == 2, 30, "instance + spare ready")
+        await wait_for(
+            lambda: len([i for i in coord.pool.instances.values() if i.usable]) == 2,
+            30,
+            "instance + spare ready",
+        )
         spare = next(i.id for i in coord.pool.instances.values() if i.spare)
         serving = next(i.id for i in coord.pool.instances.values() if not i.spare)
         # Kill only the serving instance's page (the spare shares the browser).
@@ -79,13 +90,19 @@ async def test_warm_spare_is_promoted_when_an_instance_dies(tmp_path) -> None:
         async def promoted() -> bool:
             listed = {i["id"]: i for i in await bridge.instances()}
             return serving not in listed and listed.get(spare, {}).get("state") == "ready"
+
         promoted_seen = await wait_for(promoted, HEALTH_INTERVAL_S + 5, "spare promoted")
         assert promoted_seen
         assert not coord.pool.get(spare).spare  # serving now, without a cold start
         model = await bridge.model()
-        r = await bridge.http.post("/v1/chat/completions", json={
-            "model": model, "messages": [{"role": "user", "content": "via the spare"}]})
+        r = await bridge.http.post(
+            "/v1/chat/completions",
+            json={"model": model, "messages": [{"role": "user", "content": "via the spare"}]},
+        )
         assert r.status_code == 200 and r.headers["x-bridge-instance"] == spare
         # A new spare is started to keep one in reserve.
-        await wait_for(lambda: any(i.spare and i.usable for i in coord.pool.instances.values()),
-                       30, "a new warm spare")
+        await wait_for(
+            lambda: any(i.spare and i.usable for i in coord.pool.instances.values()),
+            30,
+            "a new warm spare",
+        )

@@ -7,8 +7,7 @@ from tests.e2e.obs_helpers import event_feed
 
 
 async def test_summary_arrives_about_once_per_second(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1) as bridge, \
-            event_feed(bridge.base_url) as feed:
+    async with running_bridge(tmp_path, instances=1) as bridge, event_feed(bridge.base_url) as feed:
         first = feed.events[0]
         assert first.name == "summary"  # sent at once on connect
         assert first.data["pool"]["usable"] == 1 and len(first.data["instances"]) == 1
@@ -25,16 +24,21 @@ async def test_summary_arrives_about_once_per_second(tmp_path) -> None:
 
 
 async def test_instance_state_changes_are_events(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1, balancer={"max_retries": 0}) as bridge, \
-            event_feed(bridge.base_url) as feed:
+    async with (
+        running_bridge(tmp_path, instances=1, balancer={"max_retries": 0}) as bridge,
+        event_feed(bridge.base_url) as feed,
+    ):
         (old,) = await bridge.instances()
         r = await bridge.http.post("/api/instances", json={})
         assert r.status_code == 202
         new_id = r.json()["instance"]["id"]
 
         def changes(instance_id: str) -> list[tuple[str, str]]:
-            return [(e.data["old_state"], e.data["new_state"]) for e in feed.named("instance")
-                    if e.data["id"] == instance_id]
+            return [
+                (e.data["old_state"], e.data["new_state"])
+                for e in feed.named("instance")
+                if e.data["id"] == instance_id
+            ]
 
         await wait_for(lambda: ("starting", "ready") in changes(new_id), 30, "new instance ready")
         assert changes(new_id)[:2] == [("new", "starting"), ("starting", "ready")]
@@ -50,8 +54,10 @@ async def test_instance_state_changes_are_events(tmp_path) -> None:
 
         # A rate limit from the site cools the instance down, then it is ready again.
         await bridge.knobs(fail_next={"status": 429, "count": 1, "retry_after_s": 1})
-        r = await bridge.http.post("/v1/chat/completions", json={
-            "model": await bridge.model(), "messages": [{"role": "user", "content": "slow"}]})
+        r = await bridge.http.post(
+            "/v1/chat/completions",
+            json={"model": await bridge.model(), "messages": [{"role": "user", "content": "slow"}]},
+        )
         assert r.status_code == 429
         await wait_for(lambda: ("cooling_down", "ready") in changes(new_id), 10, "cooled down")
         assert [new for _, new in changes(new_id)[2:]] == ["cooling_down", "ready"]

@@ -15,7 +15,9 @@ async def _state(bridge: Bridge, instance_id: str) -> dict:
 
 
 async def test_a_500_on_the_first_try_is_retried_on_another_instance(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=3, balancer={"strategy": "round_robin"}) as bridge:
+    async with running_bridge(
+        tmp_path, instances=3, balancer={"strategy": "round_robin"}
+    ) as bridge:
         model = await bridge.model()
         users = await user_ids(bridge)
         await bridge.knobs(fail_next={"status": 500, "count": 1, "sessions": [users["i-1"]]})
@@ -31,8 +33,9 @@ async def test_a_500_on_the_first_try_is_retried_on_another_instance(tmp_path) -
 
         # The same for a stream: the client only ever sees the successful attempt.
         await bridge.knobs(fail_next={"status": 503, "count": 1, "sessions": [users["i-3"]]})
-        async with bridge.http.stream("POST", "/v1/chat/completions",
-                                      json=body(model, "stream after a 503", stream=True)) as r:
+        async with bridge.http.stream(
+            "POST", "/v1/chat/completions", json=body(model, "stream after a 503", stream=True)
+        ) as r:
             assert r.status_code == 200
             lines = [line async for line in r.aiter_lines()]
         assert r.headers["x-bridge-attempts"] == "2"
@@ -44,11 +47,14 @@ async def test_a_500_on_the_first_try_is_retried_on_another_instance(tmp_path) -
 
 
 async def test_a_429_cools_the_instance_down_and_the_request_succeeds_elsewhere(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=3, balancer={"strategy": "round_robin"}) as bridge:
+    async with running_bridge(
+        tmp_path, instances=3, balancer={"strategy": "round_robin"}
+    ) as bridge:
         model = await bridge.model()
         users = await user_ids(bridge)
-        await bridge.knobs(fail_next={"status": 429, "count": 1, "sessions": [users["i-1"]],
-                                      "retry_after_s": 2})
+        await bridge.knobs(
+            fail_next={"status": 429, "count": 1, "sessions": [users["i-1"]], "retry_after_s": 2}
+        )
         headers, text = await chat(bridge, model, "rate limited once")
         assert text == expected_reply(model, "rate limited once")
         assert headers["x-bridge-instance"] == "i-2"
@@ -64,15 +70,17 @@ async def test_a_429_cools_the_instance_down_and_the_request_succeeds_elsewhere(
         assert len(served) >= 2 and "i-1" not in served, served
         # After Retry-After it serves again, without anyone touching it.
         await wait_for(lambda: _ready(bridge, "i-1"), 5, "i-1 back from its cool-down")
-        later = [(await chat(bridge, model, f"later {n}"))[0]["x-bridge-instance"]
-                 for n in range(3)]
+        later = [
+            (await chat(bridge, model, f"later {n}"))[0]["x-bridge-instance"] for n in range(3)
+        ]
         assert sorted(later) == ["i-1", "i-2", "i-3"]
 
         # Rate limited everywhere: the client gets the 429 and a Retry-After.
         await bridge.knobs(fail_next={"status": 429, "count": 3, "retry_after_s": 1})
         with pytest.raises(openai.RateLimitError) as limited:
             await bridge.client.chat.completions.create(
-                model=model, messages=[{"role": "user", "content": "no luck"}])
+                model=model, messages=[{"role": "user", "content": "no luck"}]
+            )
         assert limited.value.response.headers["retry-after"] == "1"
         assert limited.value.response.headers["x-bridge-attempts"] == "3"
         await wait_for(lambda: _all_ready(bridge), 5, "every instance back from cool-down")
@@ -87,17 +95,18 @@ async def _all_ready(bridge: Bridge) -> bool:
 
 
 async def _raw_stream(bridge: Bridge, model: str, text: str) -> tuple[dict, list]:
-    async with bridge.http.stream("POST", "/v1/chat/completions",
-                                  json=body(model, text, stream=True)) as r:
+    async with bridge.http.stream(
+        "POST", "/v1/chat/completions", json=body(model, text, stream=True)
+    ) as r:
         assert r.status_code == 200
         lines = [line async for line in r.aiter_lines()]
     return dict(r.headers), sse_data(lines)
 
 
-@pytest.mark.parametrize("knob", [{"error_midstream": {"after_tokens": 3}},
-                                  {"cut_after_tokens": 3}])
-async def test_a_failure_after_bytes_ends_the_stream_with_an_error_and_done(tmp_path,
-                                                                           knob) -> None:
+@pytest.mark.parametrize(
+    "knob", [{"error_midstream": {"after_tokens": 3}}, {"cut_after_tokens": 3}]
+)
+async def test_a_failure_after_bytes_ends_the_stream_with_an_error_and_done(tmp_path, knob) -> None:
     async with running_bridge(tmp_path, instances=2, arena_knobs=knob) as bridge:
         model = await bridge.model()
         text = "one two three four five six"
@@ -110,13 +119,15 @@ async def test_a_failure_after_bytes_ends_the_stream_with_an_error_and_done(tmp_
         partial = streamed_text(payloads)
         assert partial and expected_reply(model, text).startswith(partial)
         assert len(tokenize(partial)) <= 3
-        assert not any(c.get("choices") and c["choices"][0].get("finish_reason")
-                       for c in payloads[:-2])
+        assert not any(
+            c.get("choices") and c["choices"][0].get("finish_reason") for c in payloads[:-2]
+        )
         assert headers["x-bridge-attempts"] == "1"
         assert (await arena_control(bridge))["total_requests"] == 1
         # The openai SDK surfaces it as an error, not as a truncated success.
         stream = await bridge.client.chat.completions.create(
-            model=model, stream=True, messages=[{"role": "user", "content": text}])
+            model=model, stream=True, messages=[{"role": "user", "content": text}]
+        )
         with pytest.raises(openai.APIError):
             async for _ in stream:
                 pass
@@ -130,8 +141,9 @@ async def test_a_failure_after_bytes_ends_the_stream_with_an_error_and_done(tmp_
 async def test_client_errors_are_deterministic_and_not_retried(tmp_path) -> None:
     async with running_bridge(tmp_path, instances=2) as bridge:
         model = await bridge.model()
-        r = await bridge.http.post("/v1/chat/completions",
-                                   json=body(model, "this is FORBIDDEN content"))
+        r = await bridge.http.post(
+            "/v1/chat/completions", json=body(model, "this is FORBIDDEN content")
+        )
         assert r.status_code == 422
         assert r.headers["x-should-retry"] == "false"
         assert r.headers["x-bridge-attempts"] == "1"
@@ -145,5 +157,6 @@ async def test_client_errors_are_deterministic_and_not_retried(tmp_path) -> None
         r = await bridge.http.post("/v1/chat/completions", json=body("no-such-model", "x"))
         assert r.status_code == 404 and r.headers["x-should-retry"] == "false"
         # The instances are fine: a content rejection is not the instance's fault.
-        assert all(i["state"] == "ready" and i["error_score"] == 0
-                   for i in await bridge.instances())
+        assert all(
+            i["state"] == "ready" and i["error_score"] == 0 for i in await bridge.instances()
+        )

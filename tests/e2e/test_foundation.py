@@ -29,14 +29,18 @@ async def test_stream_and_non_stream_through_the_sdk(tmp_path) -> None:
     async with running_bridge(tmp_path, instances=1) as bridge:
         model = await bridge.model()
         reply = await bridge.client.chat.completions.create(
-            model=model, messages=[{"role": "user", "content": "hello bridge"}])
+            model=model, messages=[{"role": "user", "content": "hello bridge"}]
+        )
         assert reply.choices[0].message.content == expected_reply(model, "hello bridge")
         assert reply.choices[0].finish_reason == "stop"
         assert reply.usage is not None and reply.usage.completion_tokens > 0
 
         stream = await bridge.client.chat.completions.create(
-            model=model, stream=True, stream_options={"include_usage": True},
-            messages=[{"role": "user", "content": "stream this please"}])
+            model=model,
+            stream=True,
+            stream_options={"include_usage": True},
+            messages=[{"role": "user", "content": "stream this please"}],
+        )
         chunks = [c async for c in stream]
         assert chunks[0].choices[0].delta.role == "assistant"
         with_choices = [c for c in chunks if c.choices]
@@ -54,8 +58,11 @@ async def test_raw_stream_ends_with_done_and_models_come_from_the_page(tmp_path)
         assert listed == public
         one = await bridge.client.models.retrieve(sorted(listed)[0])
         assert one.id == sorted(listed)[0]
-        body = {"model": sorted(listed)[0], "stream": True,
-                "messages": [{"role": "user", "content": "raw"}]}
+        body = {
+            "model": sorted(listed)[0],
+            "stream": True,
+            "messages": [{"role": "user", "content": "raw"}],
+        }
         async with bridge.http.stream("POST", "/v1/chat/completions", json=body) as r:
             assert r.status_code == 200
             assert r.headers["x-bridge-instance"].startswith("i-")
@@ -67,18 +74,24 @@ async def test_raw_stream_ends_with_done_and_models_come_from_the_page(tmp_path)
 async def test_full_history_reaches_the_upstream(tmp_path) -> None:
     async with running_bridge(tmp_path, instances=1) as bridge:
         model = await bridge.model()
-        messages = [{"role": "system", "content": "be brief"},
-                    {"role": "user", "content": "first"},
-                    {"role": "assistant", "content": "answer one"},
-                    {"role": "user", "content": "second"}]
+        messages = [
+            {"role": "system", "content": "be brief"},
+            {"role": "user", "content": "first"},
+            {"role": "assistant", "content": "answer one"},
+            {"role": "user", "content": "second"},
+        ]
         reply = await bridge.client.chat.completions.create(model=model, messages=messages)
         assert reply.choices[0].message.content == expected_reply(model, "second")
         async with httpx.AsyncClient(base_url=bridge.arena.url) as arena:
             recorded = (await arena.get("/_control/requests", params={"limit": 1})).json()
         body = recorded["requests"][-1]["body"]
         sent = [(m["role"], m["content"]) for m in body["messages"]]
-        assert sent[:4] == [("system", "be brief"), ("user", "first"),
-                            ("assistant", "answer one"), ("user", "second")]
+        assert sent[:4] == [
+            ("system", "be brief"),
+            ("user", "first"),
+            ("assistant", "answer one"),
+            ("user", "second"),
+        ]
         assert sent[4] == ("assistant", "")  # the pending placeholder
 
 
@@ -91,37 +104,46 @@ async def test_instances_show_the_session_identity(tmp_path) -> None:
         assert all(i["state"] == "ready" for i in instances)
         model = await bridge.model()
         await bridge.client.chat.completions.create(
-            model=model, messages=[{"role": "user", "content": "count me"}])
+            model=model, messages=[{"role": "user", "content": "count me"}]
+        )
         after = await bridge.instances()
         assert sum(i["requests"] for i in after) == 1
 
 
 async def test_errors_are_openai_shaped_with_real_statuses(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1, api_key="sk-test",
-                              balancer={"max_retries": 0}) as bridge:
+    async with running_bridge(
+        tmp_path, instances=1, api_key="sk-test", balancer={"max_retries": 0}
+    ) as bridge:
         model = await bridge.model()
-        bad_key = openai.AsyncOpenAI(base_url=f"{bridge.base_url}/v1", api_key="wrong",
-                                     max_retries=0)
+        bad_key = openai.AsyncOpenAI(
+            base_url=f"{bridge.base_url}/v1", api_key="wrong", max_retries=0
+        )
         with pytest.raises(openai.AuthenticationError):
             await bad_key.models.list()
         await bad_key.close()
         with pytest.raises(openai.NotFoundError) as missing:
             await bridge.client.chat.completions.create(
-                model="no-such-model", messages=[{"role": "user", "content": "x"}])
+                model="no-such-model", messages=[{"role": "user", "content": "x"}]
+            )
         assert missing.value.body["code"] == "model_not_found"
         r = await bridge.http.post("/v1/chat/completions", content=b"{not json")
         assert r.status_code == 400 and r.json()["error"]["type"] == "invalid_request_error"
         assert r.headers["x-should-retry"] == "false"
-        r = await bridge.http.post("/v1/chat/completions", json={"model": model, "n": 2,
-                                   "messages": [{"role": "user", "content": "x"}]})
+        r = await bridge.http.post(
+            "/v1/chat/completions",
+            json={"model": model, "n": 2, "messages": [{"role": "user", "content": "x"}]},
+        )
         assert r.status_code == 400 and r.json()["error"]["param"] == "n"
         await bridge.knobs(fail_next={"status": 500, "count": 1})
-        r = await bridge.http.post("/v1/chat/completions", json={
-            "model": model, "messages": [{"role": "user", "content": "x"}]})
+        r = await bridge.http.post(
+            "/v1/chat/completions",
+            json={"model": model, "messages": [{"role": "user", "content": "x"}]},
+        )
         assert r.status_code == 502 and "error" in r.json()
         assert "Traceback" not in r.text
         ok = await bridge.client.chat.completions.create(
-            model=model, messages=[{"role": "user", "content": "after"}])
+            model=model, messages=[{"role": "user", "content": "after"}]
+        )
         assert ok.choices[0].message.content == expected_reply(model, "after")
 
 

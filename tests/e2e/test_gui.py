@@ -10,8 +10,14 @@ from playwright.async_api import Page, Route, expect
 from tests.e2e.gui_helpers import gui_browser, open_gui, screenshot, traffic
 from tests.e2e.harness import Bridge, running_bridge, wait_for
 
-ATTENTION_RULE = {"name": "attention", "kind": "needs_attention", "threshold": 0,
-                  "window_s": 60, "min_samples": 0, "cooldown_s": 0}
+ATTENTION_RULE = {
+    "name": "attention",
+    "kind": "needs_attention",
+    "threshold": 0,
+    "window_s": 60,
+    "min_samples": 0,
+    "cooldown_s": 0,
+}
 T = 10_000  # ms: Playwright's auto-waiting deadline for one expectation
 LIVE_POINTS = """n => { const p = document.querySelector('#chart-throughput svg path[fill=none]');
                         return !!p && p.getAttribute('d').split('L').length >= n; }"""
@@ -49,8 +55,9 @@ async def test_pool_actions_settings_and_screenshots(tmp_path) -> None:
         await traffic(bridge, 24, pause_s=0.2)
         await page.wait_for_function(LIVE_POINTS, arg=10, timeout=T)  # ~10 s of live samples
         await expect(page.locator("[data-stat='pool-total']")).to_have_text("2", timeout=T)
-        await expect(page.locator("[data-stat='requests-per-s']")).not_to_have_text("0.00/s",
-                                                                                   timeout=T)
+        await expect(page.locator("[data-stat='requests-per-s']")).not_to_have_text(
+            "0.00/s", timeout=T
+        )
         shot = await screenshot(page, "overview")
         assert shot.read_bytes()[16:24] == (1280).to_bytes(4, "big") + (800).to_bytes(4, "big")
 
@@ -70,7 +77,8 @@ async def test_pool_actions_settings_and_screenshots(tmp_path) -> None:
         # Add an instance from the GUI: the pool grows.
         await page.click("[data-action='add-instance']")
         await expect(page.locator("#toast .toast[data-kind='success']").first).to_be_visible(
-            timeout=T)
+            timeout=T
+        )
         await wait_for(lambda: _is_total(bridge, 3), 30, "pool of 3 after add")
         await expect(_rows(page, "ready")).to_have_count(3, timeout=30_000)
         new_id = next(i["id"] for i in await bridge.instances() if i["id"] not in ids)
@@ -99,27 +107,34 @@ async def test_pool_actions_settings_and_screenshots(tmp_path) -> None:
         await expect(select).to_have_value("least_busy", timeout=T)
         await select.select_option("round_robin")
         await page.click("[data-action='save-settings']")
-        await expect(page.locator("#toast .toast[data-kind='success']",
-                                  has_text="Settings saved")).to_be_visible(timeout=T)
+        await expect(
+            page.locator("#toast .toast[data-kind='success']", has_text="Settings saved")
+        ).to_be_visible(timeout=T)
         await screenshot(page, "settings")
         model = await bridge.model()
-        r = await bridge.http.post("/v1/chat/completions", json={
-            "model": model, "messages": [{"role": "user", "content": "after save"}]})
+        r = await bridge.http.post(
+            "/v1/chat/completions",
+            json={"model": model, "messages": [{"role": "user", "content": "after save"}]},
+        )
         assert r.status_code == 200 and r.headers["x-bridge-strategy"] == "round_robin"
         after = bridge.config_path.read_text(encoding="utf-8")
         assert _comments(after) == _comments(before) and _comments(before)
         assert json5.loads(after)["balancer"]["strategy"] == "round_robin"
         await _nav(page, "overview")
-        await expect(page.locator("[data-stat='strategy']")).to_have_text("round robin",
-                                                                          timeout=T)
+        await expect(page.locator("[data-stat='strategy']")).to_have_text("round robin", timeout=T)
         assert errors == []
 
 
 async def test_needs_attention_is_highlighted_with_an_alert(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=2,
-                              health={"interval_s": 0.3, "probe_timeout_s": 2},
-                              alerts={"evaluate_interval_s": 0.5, "rules": [ATTENTION_RULE]}
-                              ) as bridge, gui_browser() as browser:
+    async with (
+        running_bridge(
+            tmp_path,
+            instances=2,
+            health={"interval_s": 0.3, "probe_timeout_s": 2},
+            alerts={"evaluate_interval_s": 0.5, "rules": [ATTENTION_RULE]},
+        ) as bridge,
+        gui_browser() as browser,
+    ):
         errors: list[str] = []
         page = await open_gui(browser, bridge, "instances", errors=errors)
         await expect(_rows(page, "ready")).to_have_count(2, timeout=T)

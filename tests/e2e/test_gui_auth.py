@@ -19,8 +19,10 @@ async def _status_code(page: Page) -> int:
 
 
 async def test_admin_key_login_and_logout(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1, auth={"admin_key": ADMIN_KEY}
-                              ) as bridge, gui_browser() as browser:
+    async with (
+        running_bridge(tmp_path, instances=1, auth={"admin_key": ADMIN_KEY}) as bridge,
+        gui_browser() as browser,
+    ):
         admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
         async with httpx.AsyncClient(base_url=bridge.base_url, headers=admin) as http:
             expected = [i["id"] for i in (await http.get("/api/instances")).json()["instances"]]
@@ -46,18 +48,21 @@ async def test_admin_key_login_and_logout(tmp_path) -> None:
         await page.click("[data-action='login']")
         await expect(form).to_be_hidden(timeout=T)
         await expect(page.locator(f"{ROWS}[data-state='ready']")).to_have_count(
-            len(expected), timeout=T)
+            len(expected), timeout=T
+        )
         shown = await page.locator(ROWS).evaluate_all("rs => rs.map(r => r.dataset.instanceId)")
         assert shown == expected
         assert await _status_code(page) == 200
         assert "bridge_admin" not in await page.evaluate("document.cookie")
-        await expect(page.locator("#conn-status")).to_have_attribute("data-conn", "online",
-                                                                     timeout=T)
+        await expect(page.locator("#conn-status")).to_have_attribute(
+            "data-conn", "online", timeout=T
+        )
 
         # A reload keeps the session.
         await page.reload()
         await expect(page.locator(f"{ROWS}[data-state='ready']")).to_have_count(
-            len(expected), timeout=T)
+            len(expected), timeout=T
+        )
 
         # Logout: back to the login form, and the cookie no longer opens the API.
         await page.click("[data-action='logout']")

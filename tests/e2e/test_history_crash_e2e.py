@@ -31,9 +31,22 @@ def _free_port() -> int:
 def _start_bridge(config: Path, port: int, log: IO[bytes]) -> subprocess.Popen:
     """`python start.py --demo` in its own process, as a user would run it."""
     return subprocess.Popen(
-        [sys.executable, "start.py", "--demo", "--port", str(port), "--instances", "2",
-         "--config", str(config)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        [
+            sys.executable,
+            "start.py",
+            "--demo",
+            "--port",
+            str(port),
+            "--instances",
+            "2",
+            "--config",
+            str(config),
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
 
 
 def _kill_tree(proc: subprocess.Popen) -> list[tuple[psutil.Process, str]]:
@@ -64,6 +77,7 @@ async def test_rows_survive_kill_9_of_the_bridge_process(tmp_path) -> None:
     killed: list[tuple[psutil.Process, str]] = []
     try:
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+
             async def ready() -> bool:
                 assert proc.poll() is None, (tmp_path / "bridge.log").read_text()
                 with contextlib.suppress(httpx.TransportError):
@@ -72,9 +86,14 @@ async def test_rows_survive_kill_9_of_the_bridge_process(tmp_path) -> None:
 
             await wait_for(ready, 60, "the bridge subprocess to be ready")
             client = openai.AsyncOpenAI(base_url=f"{base}/v1", api_key="none", max_retries=0)
-            replies = await asyncio.gather(*(client.chat.completions.create(
-                model="local-echo-1", messages=[{"role": "user", "content": f"durable {n}"}])
-                for n in range(6)))
+            replies = await asyncio.gather(
+                *(
+                    client.chat.completions.create(
+                        model="local-echo-1", messages=[{"role": "user", "content": f"durable {n}"}]
+                    )
+                    for n in range(6)
+                )
+            )
             await client.close()
             ids = [r.id for r in replies]
 
@@ -91,8 +110,9 @@ async def test_rows_survive_kill_9_of_the_bridge_process(tmp_path) -> None:
         log.close()
 
     assert proc.returncode == -signal.SIGKILL
-    assert any("chrom" in name.lower() or "headless" in name.lower() for _, name in killed), \
+    assert any("chrom" in name.lower() or "headless" in name.lower() for _, name in killed), (
         f"no Chromium among the bridge's children: {[name for _, name in killed]}"
+    )
     assert not [name for p, name in killed if p.is_running()]
     folder = tmp_path / "data"
     assert (folder / FILE_NAME).exists()
@@ -101,7 +121,5 @@ async def test_rows_survive_kill_9_of_the_bridge_process(tmp_path) -> None:
     assert {r["request_id"] for r in rows} == set(ids)
     assert all(r["status"] == 200 and r["model"] == "local-echo-1" for r in rows)
     events = await store.events(limit=100)
-    ready = {e["instance_id"] for e in events if e["kind"] == "state"
-             and e["new_state"] == "ready"}
+    ready = {e["instance_id"] for e in events if e["kind"] == "state" and e["new_state"] == "ready"}
     assert len(ready) == 2  # both instances' start-up is in the event history too
-

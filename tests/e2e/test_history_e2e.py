@@ -25,7 +25,8 @@ async def test_history_survives_a_restart(tmp_path) -> None:
         first_ids = []
         for n in range(3):
             reply = await bridge.client.chat.completions.create(
-                model=A, messages=[{"role": "user", "content": f"first run {n}"}])
+                model=A, messages=[{"role": "user", "content": f"first run {n}"}]
+            )
             first_ids.append(reply.id)
 
         async def written():
@@ -40,7 +41,8 @@ async def test_history_survives_a_restart(tmp_path) -> None:
         assert [r["request_id"] for r in rows] == first_ids[::-1]  # newest first
         assert all(r["model"] == A and r["status"] == 200 for r in rows)
         reply = await bridge.client.chat.completions.create(
-            model=A, messages=[{"role": "user", "content": "second run"}])
+            model=A, messages=[{"role": "user", "content": "second run"}]
+        )
 
         async def appended():
             ids = [r["request_id"] for r in await _history(bridge.http)]
@@ -50,22 +52,26 @@ async def test_history_survives_a_restart(tmp_path) -> None:
 
 
 async def test_history_filters_and_stats(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=2, balancer={"max_retries": 0},
-                              health={"failure_threshold": 50}) as bridge:
+    async with running_bridge(
+        tmp_path, instances=2, balancer={"max_retries": 0}, health={"failure_threshold": 50}
+    ) as bridge:
         ok_ids = {A: [], B: []}
         for model, count in ((A, 3), (B, 2)):
             for n in range(count):
                 reply = await bridge.client.chat.completions.create(
-                    model=model, messages=[{"role": "user", "content": f"{model} {n}"}])
+                    model=model, messages=[{"role": "user", "content": f"{model} {n}"}]
+                )
                 ok_ids[model].append(reply.id)
         stream = await bridge.client.chat.completions.create(
-            model=B, stream=True, messages=[{"role": "user", "content": "streamed"}])
+            model=B, stream=True, messages=[{"role": "user", "content": "streamed"}]
+        )
         streamed = [c async for c in stream]
         ok_ids[B].append(streamed[0].id)
         await bridge.knobs(fail_next={"status": 500, "count": 1})
         with pytest.raises(openai.InternalServerError):
             await bridge.client.chat.completions.create(
-                model=A, messages=[{"role": "user", "content": "will fail"}])
+                model=A, messages=[{"role": "user", "content": "will fail"}]
+            )
 
         async def all_rows():
             rows = await _history(bridge.http)
@@ -88,15 +94,18 @@ async def test_history_filters_and_stats(tmp_path) -> None:
 
         by_model = await _history(bridge.http, model=A)
         assert {r["request_id"] for r in by_model} == {*ok_ids[A], failed["request_id"]}
-        assert [r["request_id"] for r in await _history(bridge.http, status=502)] == \
-            [failed["request_id"]]
-        assert [r["request_id"] for r in await _history(bridge.http, status="error")] == \
-            [failed["request_id"]]
+        assert [r["request_id"] for r in await _history(bridge.http, status=502)] == [
+            failed["request_id"]
+        ]
+        assert [r["request_id"] for r in await _history(bridge.http, status="error")] == [
+            failed["request_id"]
+        ]
         b_ok = await _history(bridge.http, model=B, status=200)
         assert {r["request_id"] for r in b_ok} == set(ok_ids[B])
         assert await _history(bridge.http, model=B, status=502) == []
-        assert [r["request_id"] for r in await _history(bridge.http, limit=2)] == \
-            [r["request_id"] for r in rows[:2]]
+        assert [r["request_id"] for r in await _history(bridge.http, limit=2)] == [
+            r["request_id"] for r in rows[:2]
+        ]
         since = rows[3]["ts"]
         assert len(await _history(bridge.http, since=since)) == 4
         bad = await bridge.http.get("/api/history", params={"status": "teapot"})
@@ -138,14 +147,23 @@ async def test_the_bridge_prunes_rows_past_retention(tmp_path) -> None:
     now = time.time()
 
     def row(request_id: str, age_days: float) -> RequestRecord:
-        return RequestRecord(ts=now - age_days * 86400, request_id=request_id, model=A,
-                             instance_id="i-1", strategy="least_busy", status=200,
-                             error_kind=None, ttft_s=0.1, duration_s=0.2)
+        return RequestRecord(
+            ts=now - age_days * 86400,
+            request_id=request_id,
+            model=A,
+            instance_id="i-1",
+            strategy="least_busy",
+            status=200,
+            error_kind=None,
+            ttft_s=0.1,
+            duration_s=0.2,
+        )
 
     with HistoryStore(tmp_path / "data", retention_days=30, max_rows=1000) as store:
         for request_id, age in (("too-old", 3), ("old-but-kept", 1.5), ("recent", 0.01)):
             store.record_request(row(request_id, age))
     async with running_bridge(tmp_path, instances=1, storage={"retention_days": 2}) as bridge:
+
         async def pruned():
             ids = [r["request_id"] for r in await _history(bridge.http)]
             return ids if "too-old" not in ids else None

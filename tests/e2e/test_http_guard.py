@@ -27,5 +27,6 @@ async def test_foreign_host_names_and_cross_origin_writes_are_refused(tmp_path) 
         by_name = await bridge.http.get("/api/status", headers={"Host": f"localhost:{port}"})
         assert by_name.status_code == 200
         plain = await bridge.client.chat.completions.create(
-            model=model, messages=[{"role": "user", "content": "sdk"}])
+            model=model, messages=[{"role": "user", "content": "sdk"}]
+        )
         assert plain.choices[0].message.content

@@ -15,8 +15,9 @@ A, B = "local-echo-1", "local-echo-mini"
 
 async def test_metrics_count_the_traffic(tmp_path) -> None:
     # max_retries 1: one injected 500 is retried on the other instance, two fail the request.
-    async with running_bridge(tmp_path, instances=2, balancer={"max_retries": 1},
-                              health={"failure_threshold": 50}) as bridge:
+    async with running_bridge(
+        tmp_path, instances=2, balancer={"max_retries": 1}, health={"failure_threshold": 50}
+    ) as bridge:
         before = await scrape(bridge.http)
         assert sample(before, "bridge_retries_total") == 0
         assert sample(before, "bridge_instances", state="ready") == 2
@@ -25,14 +26,18 @@ async def test_metrics_count_the_traffic(tmp_path) -> None:
         for n in range(3):
             text = f"plain request {n}"
             reply = await bridge.client.chat.completions.create(
-                model=A, messages=[{"role": "user", "content": text}])
+                model=A, messages=[{"role": "user", "content": text}]
+            )
             assert reply.choices[0].message.content == expected_reply(A, text)
             prompt_a += reply.usage.prompt_tokens
             completion_a += reply.usage.completion_tokens
         for n in range(2):
             stream = await bridge.client.chat.completions.create(
-                model=B, stream=True, stream_options={"include_usage": True},
-                messages=[{"role": "user", "content": f"streamed request number {n}"}])
+                model=B,
+                stream=True,
+                stream_options={"include_usage": True},
+                messages=[{"role": "user", "content": f"streamed request number {n}"}],
+            )
             chunks = [c async for c in stream]
             prompt_b += chunks[-1].usage.prompt_tokens
             completion_b += chunks[-1].usage.completion_tokens
@@ -40,7 +45,8 @@ async def test_metrics_count_the_traffic(tmp_path) -> None:
         # One upstream 500, retried elsewhere: the client still gets a 200.
         await bridge.knobs(fail_next={"status": 500, "count": 1})
         raw = await bridge.client.chat.completions.with_raw_response.create(
-            model=A, messages=[{"role": "user", "content": "retried once"}])
+            model=A, messages=[{"role": "user", "content": "retried once"}]
+        )
         assert raw.headers["x-bridge-attempts"] == "2"
         retried = raw.parse()
         prompt_a += retried.usage.prompt_tokens
@@ -50,7 +56,8 @@ async def test_metrics_count_the_traffic(tmp_path) -> None:
         await bridge.knobs(fail_next={"status": 500, "count": 2})
         with pytest.raises(openai.InternalServerError) as failed:
             await bridge.client.chat.completions.create(
-                model=A, messages=[{"role": "user", "content": "retried once"}])
+                model=A, messages=[{"role": "user", "content": "retried once"}]
+            )
         assert failed.value.status_code == 502
         prompt_a += retried.usage.prompt_tokens  # same prompt; a failure counts no completion
 
@@ -96,8 +103,7 @@ async def test_health_and_ready_follow_the_pool(tmp_path) -> None:
             assert r.status_code == 202 and r.json()["instance"]["state"] == "draining"
         ready = await bridge.http.get("/ready")
         assert ready.status_code == 503
-        assert ready.json() == {"status": "unavailable", "usable_instances": 0,
-                                "accepting": True}
+        assert ready.json() == {"status": "unavailable", "usable_instances": 0, "accepting": True}
         assert (await bridge.http.get("/health")).status_code == 200  # alive all the same
 
         async def gone():
@@ -118,18 +124,22 @@ async def test_health_and_ready_follow_the_pool(tmp_path) -> None:
         m = await scrape(bridge.http)
         assert sample(m, "bridge_instances", state="ready") == 1
         reply = await bridge.client.chat.completions.create(
-            model=A, messages=[{"role": "user", "content": "back"}])
+            model=A, messages=[{"role": "user", "content": "back"}]
+        )
         assert reply.choices[0].message.content == expected_reply(A, "back")
 
 
 async def test_ready_is_503_while_every_session_is_challenged(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=2, health={"interval_s": 0.5},
-                              balancer={"max_retries": 1}) as bridge:
+    async with running_bridge(
+        tmp_path, instances=2, health={"interval_s": 0.5}, balancer={"max_retries": 1}
+    ) as bridge:
         assert (await bridge.http.get("/ready")).status_code == 200
         await bridge.knobs(challenge=True)
         # The request meets the challenge on one session, fails over and meets it again.
-        r = await bridge.http.post("/v1/chat/completions", json={
-            "model": A, "messages": [{"role": "user", "content": "challenged"}]})
+        r = await bridge.http.post(
+            "/v1/chat/completions",
+            json={"model": A, "messages": [{"role": "user", "content": "challenged"}]},
+        )
         assert r.status_code >= 400 and "error" in r.json()
 
         async def unavailable():

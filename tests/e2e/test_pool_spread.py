@@ -33,14 +33,19 @@ async def test_nine_concurrent_requests_spread_over_three_instances(tmp_path) ->
         assert sum(counts.values()) == 9
         assert all(counts[users[i]] >= 1 for i in ("i-1", "i-2", "i-3")), counts
         assert [counts[users[i]] for i in ("i-1", "i-2", "i-3")] == [
-            served.count(i) for i in ("i-1", "i-2", "i-3")]
+            served.count(i) for i in ("i-1", "i-2", "i-3")
+        ]
         status = await bridge.status()
         assert status["pool"]["in_flight"] == 0 and status["queue"]["depth"] == 0
 
 
 async def test_least_busy_never_doubles_up_while_an_instance_is_free(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=3, pool={"max_concurrent_per_instance": 2},
-                              arena_knobs={"tokens_per_s": 12}) as bridge:
+    async with running_bridge(
+        tmp_path,
+        instances=3,
+        pool={"max_concurrent_per_instance": 2},
+        arena_knobs={"tokens_per_s": 12},
+    ) as bridge:
         model = await bridge.model()
         tasks = []
         for k in range(1, 7):
@@ -55,8 +60,9 @@ async def test_least_busy_never_doubles_up_while_an_instance_is_free(tmp_path) -
             assert max(loads.values()) - min(loads.values()) <= 1, (k, loads)
             assert max(loads.values()) == (k + 2) // 3, (k, loads)
         results = await asyncio.gather(*tasks)
-        assert [text for _, text in results] == [expected_reply(model, f"{LONG} {k}")
-                                                 for k in range(1, 7)]
+        assert [text for _, text in results] == [
+            expected_reply(model, f"{LONG} {k}") for k in range(1, 7)
+        ]
         served = [headers["x-bridge-instance"] for headers, _ in results]
         assert sorted(served) == ["i-1", "i-1", "i-2", "i-2", "i-3", "i-3"]
         assert all(headers["x-bridge-queue-ms"] == "0" for headers, _ in results)

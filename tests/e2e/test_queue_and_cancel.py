@@ -33,8 +33,9 @@ async def _idle(bridge: Bridge) -> bool:
 
 
 async def test_full_queue_answers_503_with_retry_after(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1, queue={"max_size": 1},
-                              arena_knobs={"tokens_per_s": 25}) as bridge:
+    async with running_bridge(
+        tmp_path, instances=1, queue={"max_size": 1}, arena_knobs={"tokens_per_s": 25}
+    ) as bridge:
         model = await bridge.model()
         running = asyncio.create_task(chat(bridge, model, LONG))
         await wait_for(lambda: _total_in_flight(bridge), 10, "the first request to run")
@@ -42,7 +43,8 @@ async def test_full_queue_answers_503_with_retry_after(tmp_path) -> None:
         await wait_for(lambda: _depth(bridge), 10, "the second request to wait in the queue")
         try:
             await bridge.client.chat.completions.create(
-                model=model, messages=[{"role": "user", "content": "no room"}])
+                model=model, messages=[{"role": "user", "content": "no room"}]
+            )
             raise AssertionError("a request beyond queue.max_size must be refused")
         except openai.APIStatusError as err:
             assert err.status_code == 503
@@ -58,14 +60,16 @@ async def test_full_queue_answers_503_with_retry_after(tmp_path) -> None:
 
 
 async def test_queued_stream_gets_keepalive_comments(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1, queue={"keepalive_interval_s": 0.2},
-                              arena_knobs={"tokens_per_s": 25}) as bridge:
+    async with running_bridge(
+        tmp_path, instances=1, queue={"keepalive_interval_s": 0.2}, arena_knobs={"tokens_per_s": 25}
+    ) as bridge:
         model = await bridge.model()
         running = asyncio.create_task(chat(bridge, model, LONG))
         await wait_for(lambda: _total_in_flight(bridge), 10, "the first request to run")
         lines: list[str] = []
-        async with bridge.http.stream("POST", "/v1/chat/completions",
-                                      json=body(model, "after the wait", stream=True)) as r:
+        async with bridge.http.stream(
+            "POST", "/v1/chat/completions", json=body(model, "after the wait", stream=True)
+        ) as r:
             assert r.status_code == 200
             # Headers leave before the lease: the strategy is known, the instance not yet.
             assert all(h in r.headers for h in ROUTING_HEADERS)
@@ -85,12 +89,14 @@ async def test_queued_stream_gets_keepalive_comments(tmp_path) -> None:
 
 
 async def test_disconnects_free_the_slot_within_a_second(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1, queue={"keepalive_interval_s": 3},
-                              arena_knobs={"tokens_per_s": 5}) as bridge:
+    async with running_bridge(
+        tmp_path, instances=1, queue={"keepalive_interval_s": 3}, arena_knobs={"tokens_per_s": 5}
+    ) as bridge:
         model = await bridge.model()
         # 1. A stream closed after its first content chunk.
-        async with bridge.http.stream("POST", "/v1/chat/completions",
-                                      json=body(model, LONG, stream=True)) as r:
+        async with bridge.http.stream(
+            "POST", "/v1/chat/completions", json=body(model, LONG, stream=True)
+        ) as r:
             lines = r.aiter_lines()  # kept: a dropped iterator closes the stream when collected
             async for line in lines:
                 if line.startswith("data:") and '"content":"' in line and '""' not in line:
@@ -99,19 +105,20 @@ async def test_disconnects_free_the_slot_within_a_second(tmp_path) -> None:
         closed = time.monotonic()
         await wait_for(lambda: _idle(bridge), 1.0, "the slot to be freed after a stream close")
         assert time.monotonic() - closed < 1.0
-        await wait_for(lambda: bridge.arena.state.active_streams == 0, 3,
-                       "the upstream stream to be aborted")
+        await wait_for(
+            lambda: bridge.arena.state.active_streams == 0, 3, "the upstream stream to be aborted"
+        )
 
         # 2. A non-streamed request whose client goes away mid-answer.
-        task = asyncio.create_task(bridge.http.post("/v1/chat/completions",
-                                                    json=body(model, LONG)))
+        task = asyncio.create_task(bridge.http.post("/v1/chat/completions", json=body(model, LONG)))
         await wait_for(lambda: bridge.arena.state.active_streams == 1, 10, "upstream to start")
         task.cancel()
         cancelled = time.monotonic()
         await wait_for(lambda: _idle(bridge), 1.0, "the slot to be freed after a disconnect")
         assert time.monotonic() - cancelled < 1.0
-        await wait_for(lambda: bridge.arena.state.active_streams == 0, 3,
-                       "the upstream call to be aborted")
+        await wait_for(
+            lambda: bridge.arena.state.active_streams == 0, 3, "the upstream call to be aborted"
+        )
 
         # 3. A stream that leaves while queued, before any byte of its response was sent
         #    (the first keep-alive is 3 s away, so only a disconnect watch can notice).
@@ -131,8 +138,9 @@ async def test_disconnects_free_the_slot_within_a_second(tmp_path) -> None:
 
 
 async def _stream_then_leave(bridge: Bridge, model: str, text: str, after_lines: int) -> None:
-    async with bridge.http.stream("POST", "/v1/chat/completions",
-                                  json=body(model, text, stream=True)) as r:
+    async with bridge.http.stream(
+        "POST", "/v1/chat/completions", json=body(model, text, stream=True)
+    ) as r:
         seen = 0
         async for _line in r.aiter_lines():
             seen += 1
@@ -141,8 +149,9 @@ async def _stream_then_leave(bridge: Bridge, model: str, text: str, after_lines:
 
 
 async def test_cancellation_storm_leaks_nothing(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=2, queue={"keepalive_interval_s": 0.2},
-                              arena_knobs={"tokens_per_s": 30}) as bridge:
+    async with running_bridge(
+        tmp_path, instances=2, queue={"keepalive_interval_s": 0.2}, arena_knobs={"tokens_per_s": 30}
+    ) as bridge:
         model = await bridge.model()
         rng = random.Random(7)
         tasks: list[asyncio.Task] = []
@@ -164,14 +173,18 @@ async def test_cancellation_storm_leaks_nothing(tmp_path) -> None:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await wait_for(lambda: _idle(bridge), 2, "in_flight 0 and queue depth 0")
-        await wait_for(lambda: bridge.arena.state.active_streams == 0, 5,
-                       "every upstream stream to end")
+        await wait_for(
+            lambda: bridge.arena.state.active_streams == 0, 5, "every upstream stream to end"
+        )
         status = await bridge.status()
         assert status["pool"]["by_state"] == {"ready": 2}, status["pool"]
         # The pool still has its full capacity: two requests run side by side.
-        results = await asyncio.gather(chat(bridge, model, "after a"), chat(bridge, model,
-                                                                           "after b"))
+        results = await asyncio.gather(
+            chat(bridge, model, "after a"), chat(bridge, model, "after b")
+        )
         assert {h["x-bridge-instance"] for h, _ in results} == {"i-1", "i-2"}
-        assert [t for _, t in results] == [expected_reply(model, "after a"),
-                                           expected_reply(model, "after b")]
+        assert [t for _, t in results] == [
+            expected_reply(model, "after a"),
+            expected_reply(model, "after b"),
+        ]
         assert await _idle(bridge)

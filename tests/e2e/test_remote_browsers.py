@@ -47,9 +47,18 @@ def cdp_browser(tmp_path: Path) -> Iterator[str]:
     binary = find_browser(configured=None, playwright_path=None, headless=True).path
     assert binary is not None
     proc = subprocess.Popen(
-        [binary, "--headless", "--remote-debugging-port=0", f"--user-data-dir={tmp_path}/cdp",
-         *launch_args(), "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            binary,
+            "--headless",
+            "--remote-debugging-port=0",
+            f"--user-data-dir={tmp_path}/cdp",
+            *launch_args(),
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stderr is not None
         url = None
@@ -69,13 +78,26 @@ def cdp_browser(tmp_path: Path) -> Iterator[str]:
 def playwright_server() -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "playwright", "run-server", "--port", str(port),
-         "--host", "127.0.0.1", "--unsafe"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "playwright",
+            "run-server",
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            "--unsafe",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
+
         def listening() -> bool:
             with socket.socket() as s:
                 return s.connect_ex(("127.0.0.1", port)) == 0
+
         deadline = time.monotonic() + 20
         while not listening() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -90,7 +112,8 @@ async def _serve_one_request(bridge, label_part: str) -> None:
     assert instances and all(label_part in i["browser"] for i in instances), instances
     model = await bridge.model()
     reply = await bridge.client.chat.completions.create(
-        model=model, messages=[{"role": "user", "content": "from afar"}])
+        model=model, messages=[{"role": "user", "content": "from afar"}]
+    )
     assert reply.choices[0].message.content == expected_reply(model, "from afar")
 
 
@@ -107,8 +130,7 @@ async def test_instances_on_a_cdp_endpoint(tmp_path: Path) -> None:
 async def test_instances_on_a_playwright_server_spill_over_to_local(tmp_path: Path) -> None:
     binary = find_browser(configured=None, playwright_path=None, headless=True).path
     with playwright_server() as url:
-        endpoint = {"url": url, "kind": "playwright", "max_instances": 1,
-                    "executable_path": binary}
+        endpoint = {"url": url, "kind": "playwright", "max_instances": 1, "executable_path": binary}
         async with running_bridge(tmp_path, instances=2, browser={"endpoints": [endpoint]}) as b:
             labels = sorted(i["browser"] for i in await b.instances())
             assert any(url.rstrip("/").split("//")[1] in lab for lab in labels), labels
@@ -116,17 +138,23 @@ async def test_instances_on_a_playwright_server_spill_over_to_local(tmp_path: Pa
             model = await b.model()
             for n in range(2):
                 reply = await b.client.chat.completions.create(
-                    model=model, messages=[{"role": "user", "content": f"spread {n}"}])
+                    model=model, messages=[{"role": "user", "content": f"spread {n}"}]
+                )
                 assert reply.choices[0].message.content == expected_reply(model, f"spread {n}")
 
 
 async def test_an_unreachable_endpoint_falls_back_to_local_and_hides_its_token(
-        tmp_path: Path, caplog) -> None:
+    tmp_path: Path, caplog
+) -> None:
     dead = f"http://user:pw@127.0.0.1:{_free_port()}/?token=SECRET123"
     endpoint = {"url": dead, "kind": "cdp", "max_instances": 5}
     with caplog.at_level("DEBUG"):
-        async with running_bridge(tmp_path, instances=2, browser={"endpoints": [endpoint]},
-                                  arena={"page_load_timeout_s": 10}) as b:
+        async with running_bridge(
+            tmp_path,
+            instances=2,
+            browser={"endpoints": [endpoint]},
+            arena={"page_load_timeout_s": 10},
+        ) as b:
             labels = [i["browser"] for i in await b.instances()]
             assert all(lab.startswith("local") for lab in labels), labels
             text = json.dumps([await b.instances(), await b.status()])

@@ -10,28 +10,32 @@ from tests.e2e.harness import Bridge, running_bridge, wait_for
 
 async def _users(bridge: Bridge) -> dict[str, str]:
     """user_id -> instance id of the ready instances."""
-    return {i["identity"]["user_id"]: i["id"] for i in await bridge.instances()
-            if i["state"] == "ready"}
+    return {
+        i["identity"]["user_id"]: i["id"] for i in await bridge.instances() if i["state"] == "ready"
+    }
 
 
 async def _ask(bridge: Bridge, model: str, text: str) -> str:
     reply = await bridge.client.chat.completions.create(
-        model=model, messages=[{"role": "user", "content": text}])
+        model=model, messages=[{"role": "user", "content": text}]
+    )
     assert reply.choices[0].message.content == expected_reply(model, text)
     return text
 
 
 async def test_request_budget_regenerates_the_session(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1,
-                              pool={"max_requests_per_session": 2}) as bridge:
+    async with running_bridge(
+        tmp_path, instances=1, pool={"max_requests_per_session": 2}
+    ) as bridge:
         model = await bridge.model()
-        (old_user, old_id), = (await _users(bridge)).items()
+        ((old_user, old_id),) = (await _users(bridge)).items()
         for n in range(2):
             await _ask(bridge, model, f"budget {n}")
 
         async def renewed() -> bool:
             users = await _users(bridge)
             return len(users) == 1 and old_user not in users
+
         await wait_for(renewed, 15, "a fresh session after 2 requests")
         listed = await bridge.instances()
         assert old_id not in {i["id"] for i in listed}  # the old context is closed
@@ -40,13 +44,13 @@ async def test_request_budget_regenerates_the_session(tmp_path) -> None:
 
 
 async def test_session_lifetime_regenerates_the_session(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1,
-                              pool={"session_lifetime_s": 2}) as bridge:
-        (old_user, _), = (await _users(bridge)).items()
+    async with running_bridge(tmp_path, instances=1, pool={"session_lifetime_s": 2}) as bridge:
+        ((old_user, _),) = (await _users(bridge)).items()
 
         async def renewed() -> bool:
             users = await _users(bridge)
             return len(users) == 1 and old_user not in users
+
         await wait_for(renewed, 15, "a fresh session after 2 s")
         model = await bridge.model()
         await _ask(bridge, model, "after the lifetime")
@@ -57,8 +61,11 @@ async def test_recycle_on_demand_keeps_in_flight_work(tmp_path) -> None:
         model = await bridge.model()
         (old,) = await bridge.instances()
         text = "a slow answer that is still streaming " * 2
-        running = asyncio.create_task(bridge.client.chat.completions.create(
-            model=model, stream=True, messages=[{"role": "user", "content": text}]))
+        running = asyncio.create_task(
+            bridge.client.chat.completions.create(
+                model=model, stream=True, messages=[{"role": "user", "content": text}]
+            )
+        )
         await wait_for(lambda: bridge.coordinator.in_flight() == 1, 10, "stream started")
         r = await bridge.http.post(f"/api/instances/{old['id']}/recycle")
         assert r.status_code == 202
@@ -80,6 +87,7 @@ async def test_recycle_on_demand_keeps_in_flight_work(tmp_path) -> None:
         async def swapped() -> bool:
             listed = await bridge.instances()
             return [i["id"] for i in listed] == [successor["id"]] and listed[0]["state"] == "ready"
+
         await wait_for(swapped, 15, "successor ready, old closed")
         (new,) = await bridge.instances()
         assert new["identity"]["user_id"] not in (None, old["identity"]["user_id"])

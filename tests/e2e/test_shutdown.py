@@ -45,9 +45,13 @@ def _browser_tree(pid: int) -> list[psutil.Process]:
 def _start_bridge(folder: Path, port: int, config: Path) -> subprocess.Popen[str]:
     """`python start.py --demo` as a child process; output goes to folder/bridge.log."""
     with (folder / "bridge.log").open("w") as log:
-        return subprocess.Popen([sys.executable, "start.py", "--demo", "--port", str(port),
-                                 "--config", str(config)], cwd=ROOT, stdout=log,
-                                stderr=subprocess.STDOUT, text=True)
+        return subprocess.Popen(
+            [sys.executable, "start.py", "--demo", "--port", str(port), "--config", str(config)],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
 
 def _log_text(folder: Path) -> str:
@@ -71,35 +75,45 @@ async def _stream(http: httpx.AsyncClient, model: str, text: str) -> str:
 
 async def test_sigterm_drains_running_streams_and_leaves_no_browser(tmp_path) -> None:
     port = _free_port()
-    config = write_config(tmp_path, {"pool": {"initial_instances": 3, "max_instances": 3},
-                                     "shutdown": {"grace_s": 20}})
+    config = write_config(
+        tmp_path,
+        {"pool": {"initial_instances": 3, "max_instances": 3}, "shutdown": {"grace_s": 20}},
+    )
     proc = _start_bridge(tmp_path, port, config)
     base = f"http://127.0.0.1:{port}"
     try:
+
         def arena_url() -> str | None:
             m = re.search(r"local arena \(demo upstream\) on (\S+)", _log_text(tmp_path))
             return m.group(1) if m else None
+
         arena = await wait_for(arena_url, 30, "demo arena URL")
         async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+
             async def ready() -> bool:
                 try:
                     r = await http.get("/api/status")
                 except httpx.HTTPError:
                     return False
                 return r.status_code == 200 and r.json()["pool"]["usable"] == 3
+
             await wait_for(ready, 60, "three instances ready")
             browsers = _browser_tree(proc.pid)
             assert browsers
             async with httpx.AsyncClient() as a:
                 (await a.post(f"{arena}/_control", json={"tokens_per_s": 10})).raise_for_status()
-            model = next(m["id"] for m in (await http.get("/v1/models")).json()["data"]
-                         if m["id"].startswith("local-echo"))
+            model = next(
+                m["id"]
+                for m in (await http.get("/v1/models")).json()["data"]
+                if m["id"].startswith("local-echo")
+            )
             texts = [f"slow stream {n} keeps going for a while" for n in range(3)]
             streams = [asyncio.create_task(_stream(http, model, t)) for t in texts]
 
             async def all_running() -> bool:
                 r = await http.get("/api/status")
                 return r.json()["pool"]["in_flight"] == 3
+
             await wait_for(all_running, 15, "three streams running")
             proc.send_signal(signal.SIGTERM)
             sent_at = time.monotonic()
@@ -109,8 +123,13 @@ async def test_sigterm_drains_running_streams_and_leaves_no_browser(tmp_path) ->
                 refused = None
                 while refused is None and time.monotonic() - sent_at < 10:
                     try:
-                        r = await fresh.post("/v1/chat/completions", json={
-                            "model": model, "messages": [{"role": "user", "content": "late"}]})
+                        r = await fresh.post(
+                            "/v1/chat/completions",
+                            json={
+                                "model": model,
+                                "messages": [{"role": "user", "content": "late"}],
+                            },
+                        )
                         if r.status_code == 503:
                             refused = "503"
                         else:
@@ -124,8 +143,13 @@ async def test_sigterm_drains_running_streams_and_leaves_no_browser(tmp_path) ->
             assert done == [expected_reply(model, t) for t in texts]  # none was cut
         await wait_for(lambda: proc.poll() is not None, 30, "the bridge to exit")
         assert proc.returncode == 0, _log_text(tmp_path)[-2000:]
-        await wait_for(lambda: not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE
-                                       for p in browsers), 10, "no browser process left")
+        await wait_for(
+            lambda: (
+                not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in browsers)
+            ),
+            10,
+            "no browser process left",
+        )
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -19,19 +19,37 @@ class Clock:
         return self.t
 
 
-def _rec(status: int = 200, ttft: float | None = 0.5, duration: float = 1.0,
-         error_kind: str | None = None) -> RequestRecord:
+def _rec(
+    status: int = 200,
+    ttft: float | None = 0.5,
+    duration: float = 1.0,
+    error_kind: str | None = None,
+) -> RequestRecord:
     if error_kind is None and status >= 500:
         error_kind = "5xx"
     return RequestRecord(
-        ts=0.0, request_id="r", model="m", instance_id="i1", strategy="least_busy",
-        status=status, error_kind=error_kind, ttft_s=ttft, duration_s=duration,
+        ts=0.0,
+        request_id="r",
+        model="m",
+        instance_id="i1",
+        strategy="least_busy",
+        status=status,
+        error_kind=error_kind,
+        ttft_s=ttft,
+        duration_s=duration,
     )
 
 
 def _engine(clock: Clock, **rule: object) -> AlertEngine:
-    opts: dict = {"name": "r", "kind": "error_rate", "threshold": 0.5, "window_s": 60,
-                  "min_samples": 10, "cooldown_s": 100, **rule}
+    opts: dict = {
+        "name": "r",
+        "kind": "error_rate",
+        "threshold": 0.5,
+        "window_s": 60,
+        "min_samples": 10,
+        "cooldown_s": 100,
+        **rule,
+    }
     return AlertEngine([AlertRule(**opts)], clock=clock)
 
 
@@ -44,7 +62,13 @@ def test_error_rate_needs_min_samples_then_fires_and_resolves() -> None:
     engine.observe(_rec(status=502))
     [t] = engine.evaluate(HEALTHY)
     assert (t.rule, t.kind, t.state, t.value, t.threshold, t.at) == (
-        "r", "error_rate", "firing", 1.0, 0.5, 1000.0)
+        "r",
+        "error_rate",
+        "firing",
+        1.0,
+        0.5,
+        1000.0,
+    )
     assert "100%" in t.message
     assert engine.active()[0]["rule"] == "r"
     assert engine.evaluate(HEALTHY) == []  # still firing: no new transition
@@ -93,10 +117,13 @@ def test_client_errors_do_not_count() -> None:
 
 def test_p95_latency_and_ttft() -> None:
     clock = Clock()
-    engine = AlertEngine([
-        AlertRule(name="slow", kind="p95_latency", threshold=10, min_samples=20, cooldown_s=0),
-        AlertRule(name="ttft", kind="p95_ttft", threshold=2, min_samples=20, cooldown_s=0),
-    ], clock=clock)
+    engine = AlertEngine(
+        [
+            AlertRule(name="slow", kind="p95_latency", threshold=10, min_samples=20, cooldown_s=0),
+            AlertRule(name="ttft", kind="p95_ttft", threshold=2, min_samples=20, cooldown_s=0),
+        ],
+        clock=clock,
+    )
     for i in range(20):
         engine.observe(_rec(duration=30.0 if i >= 18 else 1.0, ttft=None if i % 2 else 3.0))
     # Duration p95 of 20 samples is the 19th value (30 s); only 10 TTFT samples exist.
@@ -110,11 +137,14 @@ def test_p95_latency_and_ttft() -> None:
 
 def test_pool_rules() -> None:
     clock = Clock()
-    engine = AlertEngine([
-        AlertRule(name="none", kind="no_usable_instance", cooldown_s=0),
-        AlertRule(name="human", kind="needs_attention", cooldown_s=0),
-        AlertRule(name="full", kind="pool_saturated", cooldown_s=0),
-    ], clock=clock)
+    engine = AlertEngine(
+        [
+            AlertRule(name="none", kind="no_usable_instance", cooldown_s=0),
+            AlertRule(name="human", kind="needs_attention", cooldown_s=0),
+            AlertRule(name="full", kind="pool_saturated", cooldown_s=0),
+        ],
+        clock=clock,
+    )
     assert engine.evaluate(HEALTHY) == []
     bad = PoolFacts(usable_instances=0, needs_attention=["i2", "i3"], at_max=True, queue_depth=4)
     fired = {t.rule: t for t in engine.evaluate(bad)}
@@ -136,8 +166,9 @@ def test_duplicate_rule_names_rejected() -> None:
 
 def test_samples_are_bounded() -> None:
     clock = Clock()
-    engine = AlertEngine([AlertRule(name="r", kind="error_rate", threshold=0.5)],
-                         clock=clock, max_samples=50)
+    engine = AlertEngine(
+        [AlertRule(name="r", kind="error_rate", threshold=0.5)], clock=clock, max_samples=50
+    )
     for _ in range(200):
         engine.observe(_rec(status=500))
     for _ in range(50):

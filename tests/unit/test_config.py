@@ -65,4 +65,3 @@ def test_default_alert_rules_match_the_shipped_file() -> None:
     shipped = load_config(ROOT / "config.jsonc").alerts.rules
     assert parse_config({}).alerts.rules == shipped
     assert {r.kind for r in shipped} >= {"error_rate", "needs_attention", "no_usable_instance"}
-

@@ -23,10 +23,21 @@ MATCHER_LABEL = re.compile(r"([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)")
 def _exposed() -> dict[str, set[str]]:
     """Sample name -> label names, with every labelled metric given one child."""
     m = BridgeMetrics(CollectorRegistry())
-    m.observe_request(RequestRecord(
-        ts=0, request_id="r", model="m", instance_id="i", strategy="s", status=200,
-        error_kind=None, ttft_s=0.1, duration_s=1, prompt_tokens=1, completion_tokens=1,
-    ))
+    m.observe_request(
+        RequestRecord(
+            ts=0,
+            request_id="r",
+            model="m",
+            instance_id="i",
+            strategy="s",
+            status=200,
+            error_kind=None,
+            ttft_s=0.1,
+            duration_s=1,
+            prompt_tokens=1,
+            completion_tokens=1,
+        )
+    )
     m.observe_queue_wait(0.1)
     m.inc_restart("crash")
     m.inc_upstream_error("429")
@@ -48,8 +59,11 @@ def _dashboard_exprs() -> list[str]:
 
 def _rules_text() -> str:
     # PyYAML is not a dependency: comments are dropped and the whole text is scanned.
-    return "\n".join(line.split(" #")[0] for line in RULES.read_text().splitlines()
-                     if not line.lstrip().startswith("#"))
+    return "\n".join(
+        line.split(" #")[0]
+        for line in RULES.read_text().splitlines()
+        if not line.lstrip().startswith("#")
+    )
 
 
 def _check(text: str, exposed: dict[str, set[str]]) -> set[str]:

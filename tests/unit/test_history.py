@@ -15,13 +15,32 @@ from modules.observability.records import InstanceEvent, RequestRecord
 NOW = 1_700_000_000.0
 
 
-def _rec(i: int, *, ts: float = NOW, model: str = "m1", status: int = 200,
-         ttft: float | None = 0.5, duration: float = 1.0, instance: str | None = "i1",
-         error_kind: str | None = None) -> RequestRecord:
+def _rec(
+    i: int,
+    *,
+    ts: float = NOW,
+    model: str = "m1",
+    status: int = 200,
+    ttft: float | None = 0.5,
+    duration: float = 1.0,
+    instance: str | None = "i1",
+    error_kind: str | None = None,
+) -> RequestRecord:
     return RequestRecord(
-        ts=ts, request_id=f"r{i}", model=model, instance_id=instance, strategy="least_busy",
-        status=status, error_kind=error_kind, ttft_s=ttft, duration_s=duration,
-        prompt_tokens=3, completion_tokens=5, attempts=1, queue_wait_s=0.0, stream=True,
+        ts=ts,
+        request_id=f"r{i}",
+        model=model,
+        instance_id=instance,
+        strategy="least_busy",
+        status=status,
+        error_kind=error_kind,
+        ttft_s=ttft,
+        duration_s=duration,
+        prompt_tokens=3,
+        completion_tokens=5,
+        attempts=1,
+        queue_wait_s=0.0,
+        stream=True,
     )
 
 
@@ -43,8 +62,15 @@ async def test_write_many_and_filter(tmp_path: Path) -> None:
         for i in range(600):
             model = "m1" if i % 2 else "m2"
             status = 502 if i % 10 == 0 else 200
-            store.record_request(_rec(i, ts=NOW - 600 + i, model=model, status=status,
-                                      error_kind="5xx" if status == 502 else None))
+            store.record_request(
+                _rec(
+                    i,
+                    ts=NOW - 600 + i,
+                    model=model,
+                    status=status,
+                    error_kind="5xx" if status == 502 else None,
+                )
+            )
         # 200 with a cut stream is still an error for the log.
         store.record_request(_rec(999, ts=NOW + 1, error_kind="cut_stream"))
         assert store.flush(5)
@@ -63,8 +89,16 @@ async def test_write_many_and_filter(tmp_path: Path) -> None:
 
 async def test_events_and_alerts_round_trip(tmp_path: Path) -> None:
     with _store(tmp_path) as store:
-        store.record_event(InstanceEvent(ts=NOW - 5, kind="state", instance_id="i1",
-                                         old_state="ready", new_state="busy", reason="request"))
+        store.record_event(
+            InstanceEvent(
+                ts=NOW - 5,
+                kind="state",
+                instance_id="i1",
+                old_state="ready",
+                new_state="busy",
+                reason="request",
+            )
+        )
         store.record_event(InstanceEvent(ts=NOW, kind="scale", reason="load", data={"to": 3}))
         store.record_alert("errors", "firing", 0.4, "error rate 40%")
         store.record_alert("errors", "resolved", 0.0, "ok", ts=NOW + 10)
@@ -74,17 +108,23 @@ async def test_events_and_alerts_round_trip(tmp_path: Path) -> None:
         assert events[0]["data"] == {"to": 3} and events[1]["new_state"] == "busy"
         assert len(await store.events(since=NOW - 1)) == 1
         alerts = await store.alerts()
-        assert [(a["state"], a["ts"]) for a in alerts] == [("resolved", NOW + 10),
-                                                          ("firing", NOW)]
+        assert [(a["state"], a["ts"]) for a in alerts] == [("resolved", NOW + 10), ("firing", NOW)]
 
 
 async def test_stats_percentiles_and_series(tmp_path: Path) -> None:
     with _store(tmp_path) as store:
         # 100 requests, one per 36 s over the last hour: ttft 0.01..1.00, duration 1..100.
         for i in range(1, 101):
-            store.record_request(_rec(i, ts=NOW - 3600 + i * 36 - 18, ttft=i / 100,
-                                      duration=float(i), model="a" if i <= 50 else "b",
-                                      status=500 if i % 4 == 0 else 200))
+            store.record_request(
+                _rec(
+                    i,
+                    ts=NOW - 3600 + i * 36 - 18,
+                    ttft=i / 100,
+                    duration=float(i),
+                    model="a" if i <= 50 else "b",
+                    status=500 if i % 4 == 0 else 200,
+                )
+            )
         store.record_request(_rec(0, ts=NOW - 7200))  # outside the window
         assert store.flush(5)
         stats = await store.stats(3600)

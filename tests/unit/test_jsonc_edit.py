@@ -78,7 +78,7 @@ CONFIG = """\
 
 # Every comment of CONFIG; none of them sits inside a value the tests replace wholesale.
 COMMENTS = [
-    "/* LMArena Bridge configuration.\n * Comments may hold { braces }, \"quotes\" and key: value pairs.\n */",
+    '/* LMArena Bridge configuration.\n * Comments may hold { braces }, "quotes" and key: value pairs.\n */',
     '// Network binding: "host": "0.0.0.0" exposes the API.',
     "// loopback only",
     '/* set to enable the GUI: { "admin_key": "..." } */',
@@ -164,7 +164,9 @@ def test_same_key_name_at_other_levels_is_untouched() -> None:
 
 def test_unquoted_key_and_single_quoted_value() -> None:
     new = _edit({("arena", "url"): "https://x.test/'q'"})
-    assert _lost_lines(CONFIG, new) == ["    url: 'https://lmarena.ai', // single-quoted, unquoted key"]
+    assert _lost_lines(CONFIG, new) == [
+        "    url: 'https://lmarena.ai', // single-quoted, unquoted key"
+    ]
     assert "    url: \"https://x.test/'q'\", // single-quoted, unquoted key" in new
 
 
@@ -217,7 +219,9 @@ def test_create_missing_sections() -> None:
     new = _edit({("queue", "max_size"): 100, ("storage", "s3", "bucket", "name"): "b"})
     assert _lost_lines(CONFIG, new) == []
     # New members go right after the last member, before comments that close the object.
-    assert new.endswith('  },\n  "queue": {\n    "max_size": 100,\n  },\n  // end of file: } ] " \'\n}\n')
+    assert new.endswith(
+        '  },\n  "queue": {\n    "max_size": 100,\n  },\n  // end of file: } ] " \'\n}\n'
+    )
     assert (
         '    "backup": { "enabled": false, "path": "backup" },\n'
         '    "s3": {\n      "bucket": {\n        "name": "b",\n      },\n    },\n  },'
@@ -230,7 +234,7 @@ def test_new_key_matches_bare_key_style_and_indent_unit() -> None:
     new = _edit({("b", "d"): True, ("e", "f"): "g"}, text)
     assert new == (
         "{\n    // four spaces\n    a: 1,\n    b: {\n        c: 2,\n        d: true\n    },\n"
-        "    e: {\n        f: \"g\"\n    }\n}"
+        '    e: {\n        f: "g"\n    }\n}'
     )
 
 
@@ -250,7 +254,7 @@ def test_crlf_line_endings_are_kept() -> None:
         '{"a": 1} trailing',
         '{"a": tru}',
         '{"a" 1}',
-        '{1a: 2}',
+        "{1a: 2}",
         "",
     ],
 )
@@ -290,7 +294,14 @@ def test_write_jsonc_changes_atomically(tmp_path: Path) -> None:
 
 _PIECES = ["a", "B", " ", "{", "}", "[", "]", '"', "'", ":", ",", "//", "/*", "\\", "é", "\t", "0"]
 _KEYS = ["a", "b", "enabled", "max_instances", "x_1", "$d", "a b", "a.b", "x'y", 'q"z', "{", "//"]
-_NUMBERS = [("0x1F", 31), (".5", 0.5), ("+3", 3), ("5.", 5.0), ("-Infinity", float("-inf")), ("1e3", 1e3)]
+_NUMBERS = [
+    ("0x1F", 31),
+    (".5", 0.5),
+    ("+3", 3),
+    ("5.", 5.0),
+    ("-Infinity", float("-inf")),
+    ("1e3", 1e3),
+]
 
 
 def _rand_str(rng: random.Random, pieces: list[str] = _PIECES) -> str:
@@ -305,7 +316,11 @@ def _rand_value(rng: random.Random, depth: int = 0) -> object:
         return [_rand_value(rng, depth + 1) for _ in range(rng.randint(0, 3))]
     if kind == 7:
         return {rng.choice(_KEYS): _rand_value(rng, depth + 1) for _ in range(rng.randint(0, 3))}
-    return [rng.randint(-1000, 1000), rng.random() * 100, True, False, None][kind] if kind < 5 else _rand_str(rng)
+    return (
+        [rng.randint(-1000, 1000), rng.random() * 100, True, False, None][kind]
+        if kind < 5
+        else _rand_str(rng)
+    )
 
 
 class _Doc:
@@ -350,14 +365,21 @@ class _Doc:
     def container(self, v: dict | list, indent: str) -> str:
         """Render an object or array inline or one member per line."""
         open_, close = ("{", "}") if isinstance(v, dict) else ("[", "]")
-        items = [
-            f"{self.key(k)}{self.maybe()}:{self.maybe()} {self.value(x, indent + self.unit)}"
-            for k, x in v.items()
-        ] if isinstance(v, dict) else [self.value(x, indent + self.unit) for x in v]
+        items = (
+            [
+                f"{self.key(k)}{self.maybe()}:{self.maybe()} {self.value(x, indent + self.unit)}"
+                for k, x in v.items()
+            ]
+            if isinstance(v, dict)
+            else [self.value(x, indent + self.unit) for x in v]
+        )
         trailing = "," if items and self.rng.random() < 0.5 else ""
         if self.rng.random() < 0.3:
             return open_ + self.maybe() + ", ".join(items) + trailing + self.maybe() + close
-        inner, lines = indent + self.unit, [open_ + (f" {self.comment(False)}" if self.rng.random() < 0.2 else "")]
+        inner, lines = (
+            indent + self.unit,
+            [open_ + (f" {self.comment(False)}" if self.rng.random() < 0.2 else "")],
+        )
         for i, item in enumerate(items):
             if self.rng.random() < 0.2:
                 lines.append(inner + self.comment(self.rng.random() < 0.5))

@@ -9,12 +9,26 @@ from modules.observability.metrics import INSTANCE_STATES, METRIC_NAMES, BridgeM
 from modules.observability.records import RequestRecord
 
 
-def _rec(model: str = "m1", status: int = 200, ttft: float | None = 0.3, duration: float = 2.0,
-         **kw: object) -> RequestRecord:
+def _rec(
+    model: str = "m1",
+    status: int = 200,
+    ttft: float | None = 0.3,
+    duration: float = 2.0,
+    **kw: object,
+) -> RequestRecord:
     return RequestRecord(
-        ts=1000.0, request_id="r", model=model, instance_id="i1", strategy="least_busy",
-        status=status, error_kind=None if status == 200 else "5xx", ttft_s=ttft,
-        duration_s=duration, prompt_tokens=10, completion_tokens=20, **kw,  # type: ignore[arg-type]
+        ts=1000.0,
+        request_id="r",
+        model=model,
+        instance_id="i1",
+        strategy="least_busy",
+        status=status,
+        error_kind=None if status == 200 else "5xx",
+        ttft_s=ttft,
+        duration_s=duration,
+        prompt_tokens=10,
+        completion_tokens=20,
+        **kw,  # type: ignore[arg-type]
     )
 
 

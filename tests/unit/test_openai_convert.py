@@ -94,14 +94,19 @@ def test_remote_urls_need_the_allowlist() -> None:
 
 @pytest.mark.parametrize("prefix", ["https://cdn.example.com", "https://cdn.example.com/img"])
 def test_an_allowlist_prefix_does_not_admit_look_alike_hosts_or_paths(prefix: str) -> None:
-    for url in ("https://cdn.example.com.evil.net/img/cat.png",
-                "https://cdn.example.com@evil.net/img/cat.png",
-                "http://cdn.example.com/img/cat.png",
-                "https://cdn.example.com/imgs-elsewhere/cat.png" if prefix.endswith("img")
-                else "https://cdn.example.com:444/img/cat.png"):
+    for url in (
+        "https://cdn.example.com.evil.net/img/cat.png",
+        "https://cdn.example.com@evil.net/img/cat.png",
+        "http://cdn.example.com/img/cat.png",
+        "https://cdn.example.com/imgs-elsewhere/cat.png"
+        if prefix.endswith("img")
+        else "https://cdn.example.com:444/img/cat.png",
+    ):
         _rejected([{"role": "user", "content": [_image(url)]}], url_allowlist=[prefix])
-    [turn] = _convert([{"role": "user", "content": [_image("https://cdn.example.com/img/a.png")]}],
-                      url_allowlist=[prefix])
+    [turn] = _convert(
+        [{"role": "user", "content": [_image("https://cdn.example.com/img/a.png")]}],
+        url_allowlist=[prefix],
+    )
     assert turn.attachments[0].url.endswith("/img/a.png")
 
 

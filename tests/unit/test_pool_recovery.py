@@ -37,7 +37,8 @@ class FakeLauncher:
 
 def _pool(launcher: FakeLauncher, *, instances: int, spares: int = 0) -> Pool:
     config = BridgeConfig.model_validate(
-        {"pool": {"initial_instances": instances, "warm_spares": spares}})
+        {"pool": {"initial_instances": instances, "warm_spares": spares}}
+    )
     return Pool(config, launcher, EventBus())  # type: ignore[arg-type]
 
 

@@ -22,16 +22,29 @@ SETTINGS = ScaleSettings(
 
 def sample(at: float = 0.0, *, instances: int = 3, **kw: object) -> LoadSample:
     """A calm sample: `instances` usable, nothing starting, little memory used."""
-    base = dict(at=at, instances=instances, starting=0, in_flight=1, capacity=instances,
-                queue_depth=0, p95_wait_s=0.0, arrival_rate_per_s=0.5, mean_service_s=2.0,
-                cpu_percent=10.0, browser_memory_mb=500.0, memory_per_instance_mb=20.0)
+    base = dict(
+        at=at,
+        instances=instances,
+        starting=0,
+        in_flight=1,
+        capacity=instances,
+        queue_depth=0,
+        p95_wait_s=0.0,
+        arrival_rate_per_s=0.5,
+        mean_service_s=2.0,
+        cpu_percent=10.0,
+        browser_memory_mb=500.0,
+        memory_per_instance_mb=20.0,
+    )
     base.update(kw)
     return LoadSample(**base)  # type: ignore[arg-type]
 
 
 def test_from_config() -> None:
-    s = ScaleSettings.from_config(PoolConfig(min_instances=2, max_instances=8),
-                                  AutoscaleConfig(cooldown_s=12, max_memory_mb=2048))
+    s = ScaleSettings.from_config(
+        PoolConfig(min_instances=2, max_instances=8),
+        AutoscaleConfig(cooldown_s=12, max_memory_mb=2048),
+    )
     assert (s.min_instances, s.max_instances, s.cooldown_s, s.max_memory_mb) == (2, 8, 12, 2048)
     assert (s.scale_up_threshold, s.scale_down_threshold) == (0.8, 0.3)
 
@@ -78,8 +91,16 @@ def test_needed_without_service_time_uses_current_demand() -> None:
 
 def test_high_utilisation_scales_up_by_one_with_numbers_in_reason() -> None:
     judge = Judge(SETTINGS)
-    d = judge.decide(sample(instances=4, in_flight=4, capacity=4, queue_depth=3,
-                            arrival_rate_per_s=2.0, mean_service_s=2.0))
+    d = judge.decide(
+        sample(
+            instances=4,
+            in_flight=4,
+            capacity=4,
+            queue_depth=3,
+            arrival_rate_per_s=2.0,
+            mean_service_s=2.0,
+        )
+    )
     assert (d.action, d.current, d.target) == ("up", 4, 5)
     assert d.reason == "utilisation 1.00 (4/4) > 0.80 and 3 waiting; need 4 by Little's law"
 
@@ -105,8 +126,15 @@ def test_never_above_max() -> None:
 
 def test_memory_budget_holds() -> None:
     judge = Judge(dataclasses.replace(SETTINGS, max_memory_mb=1000.0))
-    d = judge.decide(sample(in_flight=3, capacity=3, queue_depth=2,
-                            browser_memory_mb=990.0, memory_per_instance_mb=20.0))
+    d = judge.decide(
+        sample(
+            in_flight=3,
+            capacity=3,
+            queue_depth=2,
+            browser_memory_mb=990.0,
+            memory_per_instance_mb=20.0,
+        )
+    )
     assert d.action == "hold"
     assert "memory 990 MB + 20 MB" in d.reason and "max_memory_mb 1000" in d.reason
 
@@ -166,8 +194,9 @@ def test_never_below_min_or_little_law_need() -> None:
 
 def test_no_scale_down_while_an_instance_starts() -> None:
     judge = Judge(dataclasses.replace(SETTINGS, cooldown_s=0.0))
-    d = judge.decide(sample(instances=5, starting=1, in_flight=0, capacity=4,
-                            arrival_rate_per_s=0.0))
+    d = judge.decide(
+        sample(instances=5, starting=1, in_flight=0, capacity=4, arrival_rate_per_s=0.0)
+    )
     assert d.action == "hold" and "starting" in d.reason
 
 

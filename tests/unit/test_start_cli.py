@@ -12,13 +12,21 @@ from start import build_config, check_exposure, parse_args
 
 def _config(tmp_path: Path, *argv: str):
     path = tmp_path / "config.jsonc"
-    path.write_text('{\n  // empty\n}\n')
+    path.write_text("{\n  // empty\n}\n")
     return build_config(parse_args(["--config", str(path), *argv]))
 
 
 def test_flags_override_the_file(tmp_path: Path) -> None:
-    config = _config(tmp_path, "--port", "6000", "--instances", "9", "--headed",
-                     "--arena-url", "http://127.0.0.1:9/")
+    config = _config(
+        tmp_path,
+        "--port",
+        "6000",
+        "--instances",
+        "9",
+        "--headed",
+        "--arena-url",
+        "http://127.0.0.1:9/",
+    )
     assert config.server.port == 6000
     assert config.pool.initial_instances == 9 and config.pool.max_instances >= 9
     assert config.browser.headless is False

@@ -158,8 +158,9 @@ def test_make_strategy_builds_every_registered_name(name: str) -> None:
 
 
 def test_make_strategy_passes_options() -> None:
-    s = make_strategy("response_time", rng=random.Random(0), exploration_rate=0.5,
-                      stale_after_s=12.0)
+    s = make_strategy(
+        "response_time", rng=random.Random(0), exploration_rate=0.5, stale_after_s=12.0
+    )
     assert isinstance(s, ResponseTime)
     assert (s.exploration_rate, s.stale_after_s) == (0.5, 12.0)
 

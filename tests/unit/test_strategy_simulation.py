@@ -36,8 +36,15 @@ class FakeInstance:
     dispatched: int = 0
 
     def snapshot(self) -> InstanceSnapshot:
-        return InstanceSnapshot(self.id, "ready", self.in_flight, MAX_CONCURRENT,
-                                self.ewma.value, self.ewma.samples, self.last_used_at)
+        return InstanceSnapshot(
+            self.id,
+            "ready",
+            self.in_flight,
+            MAX_CONCURRENT,
+            self.ewma.value,
+            self.ewma.samples,
+            self.last_used_at,
+        )
 
 
 @dataclass
@@ -67,8 +74,14 @@ class Result:
 
 
 def fleet() -> dict[str, FakeInstance]:
-    specs = [("i-1", 1.0, 0.0), ("i-2", 1.0, 0.0), ("i-3", 1.0, 0.2),
-             ("i-4", 1.0, 0.0), ("i-5", 3.0, 0.0), ("i-6", 3.0, 0.0)]
+    specs = [
+        ("i-1", 1.0, 0.0),
+        ("i-2", 1.0, 0.0),
+        ("i-3", 1.0, 0.2),
+        ("i-4", 1.0, 0.0),
+        ("i-5", 3.0, 0.0),
+        ("i-6", 3.0, 0.0),
+    ]
     return {i: FakeInstance(i, lat, fail) for i, lat, fail in specs}
 
 

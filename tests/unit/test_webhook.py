@@ -80,8 +80,9 @@ async def test_delivers_json(receiver: Receiver) -> None:
 
 async def test_retries_after_a_server_error(receiver: Receiver) -> None:
     receiver.statuses = [500, 503]
-    async with WebhookNotifier(receiver.url, timeout_s=2, retries=3,
-                               backoff_s=(0.01, 0.02)) as hook:
+    async with WebhookNotifier(
+        receiver.url, timeout_s=2, retries=3, backoff_s=(0.01, 0.02)
+    ) as hook:
         hook.notify({"n": 1})
         await _until(lambda: hook.delivered == 1)
         assert hook.failed == 0
@@ -90,8 +91,7 @@ async def test_retries_after_a_server_error(receiver: Receiver) -> None:
 
 async def test_client_error_is_not_retried(receiver: Receiver) -> None:
     receiver.statuses = [400]
-    async with WebhookNotifier(receiver.url, timeout_s=2, retries=3,
-                               backoff_s=(0.01,)) as hook:
+    async with WebhookNotifier(receiver.url, timeout_s=2, retries=3, backoff_s=(0.01,)) as hook:
         hook.notify({"n": 1})
         await _until(lambda: hook.failed == 1)
     assert len(receiver.paths) == 1
@@ -121,4 +121,5 @@ def test_rejects_non_http_urls_and_redacts() -> None:
     with pytest.raises(ValueError):
         WebhookNotifier("file:///etc/passwd")
     assert redact_url("https://user:pw@example.com:8443/a/b?token=x#f") == (
-        "https://example.com:8443/a/b")
+        "https://example.com:8443/a/b"
+    )
