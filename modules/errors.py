@@ -1,119 +1,187 @@
-"""The one error tree of the bridge. Each class names its recovery.
+"""The one error tree of the bridge. Each class names its recovery and, once, its outside
+face: HTTP `status`, OpenAI error `openai_type`, metrics/history `label`, `default_code`.
+`modules/openai_api/errors.py` turns any of them into the OpenAI reply, and nothing else.
 
-    BridgeError
+    BridgeError                     500 api_error
     ├── ConfigError                 fix the file; the process does not start
     ├── BrowserNotFound             install a browser; the process does not start
     ├── ClientError                 reject the request (4xx, never retried)
     │   ├── BadRequest              400
     │   ├── Unauthorized            401
-    │   ├── NotFound                404 (ModelNotFound: unknown model)
     │   ├── PermissionDenied        403
-│   ├── Conflict                409
-│   ├── PayloadTooLarge         413
+    │   ├── NotFound                404
+    │   │   └── ModelNotFound       404 unknown model
+    │   ├── Conflict                409
+    │   ├── PayloadTooLarge         413
     │   └── ContentRejected         422
-    ├── Unavailable                 503 + Retry-After (queue full, queue wait, shutting down)
-    └── UpstreamError               something between the page and the site failed
+    ├── Unavailable                 503 + Retry-After: no capacity now
+    │   ├── QueueFullError          the wait queue is full
+    │   ├── QueueWaitTimeout        no instance became free in time
+    │   ├── NoUsableInstance        every instance is parked or gone
+    │   └── ShuttingDown            the bridge is stopping
+    └── UpstreamError               502: something between the page and the site failed
         ├── RetryElsewhere          try another instance if nothing was sent yet
-        │   ├── InstanceFailed      the browser/page broke (crash, timeout, closed)
+        │   ├── InstanceFailed      the browser/page broke (crash, closed)
+        │   ├── UpstreamTimeout     no answer or silence past a deadline
         │   ├── UpstreamServerError the site answered 5xx
         │   ├── SessionRejected     the site refused this session (401)
         │   └── StreamCut           the stream ended without a finish line
-        ├── CoolDown                429: park the instance until retry_after_s
+        ├── CoolDown                429 + Retry-After: park the instance until retry_after_s
         ├── NeedsAttention          challenge / login wall: park for a human
+        ├── Forbidden               403 that is not a challenge (token refused)
         └── UpstreamStreamError     the site reported an error inside the stream (a3:)
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class BridgeError(Exception):
     """Base of every error the bridge raises on purpose."""
 
-    status = 500
-    kind = "internal"
+    status: ClassVar[int] = 500
+    openai_type: ClassVar[str] = "api_error"
+    label: ClassVar[str] = "internal"  # metrics and history
+    default_code: ClassVar[str | None] = None
 
-    def __init__(self, message: str, *, instance_id: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        instance_id: str | None = None,
+        param: str | None = None,
+        code: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.instance_id = instance_id
+        self.param = param
+        self.code = code or self.default_code
+        # Set by the classes that tell the client when to come back (Retry-After).
+        self.retry_after_s: float | None = None
 
 
 class ConfigError(BridgeError):
     """The configuration file is wrong; the message names file and key."""
 
+    label = "config"
+
 
 class BrowserNotFound(BridgeError):
     """No usable Chromium/Chrome was found; the message says how to install one."""
+
+    label = "no_browser"
 
 
 class ClientError(BridgeError):
     """The request itself is wrong; retrying it cannot help."""
 
     status = 400
-    kind = "invalid_request_error"
-
-    def __init__(self, message: str, *, param: str | None = None, code: str | None = None):
-        super().__init__(message)
-        self.param = param
-        self.code = code
+    openai_type = "invalid_request_error"
+    label = "bad_request"
 
 
 class BadRequest(ClientError):
-    status = 400
+    """The request is malformed or asks for what the bridge cannot honour."""
 
 
 class Unauthorized(ClientError):
+    """Missing or wrong key."""
+
     status = 401
-    kind = "authentication_error"
-
-
-class NotFound(ClientError):
-    status = 404
-
-
-class ModelNotFound(NotFound):
-    """No model with that name."""
+    openai_type = "authentication_error"
+    label = "unauthorized"
 
 
 class PermissionDenied(ClientError):
     """The caller may not use this part of the API from where it is."""
 
     status = 403
-    kind = "permission_error"
+    openai_type = "permission_error"
+    label = "permission_denied"
+
+
+class NotFound(ClientError):
+    """No such thing (instance, route)."""
+
+    status = 404
+    label = "not_found"
+
+
+class ModelNotFound(NotFound):
+    """No model with that name."""
+
+    default_code = "model_not_found"
 
 
 class Conflict(ClientError):
     """The action does not fit the current state (e.g. no display for a visible window)."""
 
     status = 409
+    label = "conflict"
 
 
 class PayloadTooLarge(ClientError):
+    """The site refused the attachment as too large."""
+
     status = 413
+    label = "payload_too_large"
+    default_code = "payload_too_large"
 
 
 class ContentRejected(ClientError):
+    """The site refused the content (terms of use)."""
+
     status = 422
+    label = "content_rejected"
+    default_code = "content_rejected"
 
 
 class Unavailable(BridgeError):
     """No capacity now; the client should retry after `retry_after_s`."""
 
     status = 503
-    kind = "service_unavailable"
+    openai_type = "service_unavailable"
+    label = "unavailable"
+    default_code = "unavailable"
+    retry_after_s: float
 
-    def __init__(self, message: str, *, retry_after_s: float = 1.0, code: str = "unavailable"):
+    def __init__(self, message: str, *, retry_after_s: float = 1.0) -> None:
         super().__init__(message)
         self.retry_after_s = max(1.0, retry_after_s)
-        self.code = code
+
+
+class QueueFullError(Unavailable):
+    """Every instance is busy and the wait queue is full."""
+
+    label = default_code = "queue_full"
+
+
+class QueueWaitTimeout(Unavailable):
+    """The request waited `queue.timeout_s` and no instance became free."""
+
+    label = default_code = "queue_timeout"
+
+
+class NoUsableInstance(Unavailable):
+    """No instance can serve: all parked for a person, or none running."""
+
+    label = default_code = "no_usable_instance"
+
+
+class ShuttingDown(Unavailable):
+    """The bridge stopped accepting work."""
+
+    label = default_code = "shutting_down"
 
 
 class UpstreamError(BridgeError):
     """The upstream call failed; subclasses say what to do about it."""
 
     status = 502
-    kind = "upstream_error"
-    error_kind = "upstream"  # label for metrics and history
+    openai_type = "upstream_error"
+    label = default_code = "upstream"
 
 
 class RetryElsewhere(UpstreamError):
@@ -121,29 +189,42 @@ class RetryElsewhere(UpstreamError):
 
 
 class InstanceFailed(RetryElsewhere):
-    error_kind = "instance"
+    """The browser or page broke."""
+
+    label = default_code = "instance"
 
 
 class UpstreamTimeout(RetryElsewhere):
-    error_kind = "timeout"
+    """No response, or silence inside the stream, past its deadline."""
+
+    label = default_code = "timeout"
 
 
 class UpstreamServerError(RetryElsewhere):
-    error_kind = "5xx"
+    """The site answered 5xx (or an a3: line before any content)."""
+
+    label = default_code = "5xx"
 
 
 class SessionRejected(RetryElsewhere):
-    error_kind = "401"
+    """The site no longer accepts this session (401)."""
+
+    label = default_code = "401"
 
 
 class StreamCut(RetryElsewhere):
-    error_kind = "cut_stream"
+    """The stream ended without a finish line."""
+
+    label = default_code = "cut_stream"
 
 
 class CoolDown(UpstreamError):
     """429 from the site: this instance rests until `retry_after_s` has passed."""
 
-    error_kind = "429"
+    status = 429
+    openai_type = "rate_limit_error"
+    label = default_code = "429"
+    retry_after_s: float
 
     def __init__(self, message: str, *, retry_after_s: float, instance_id: str | None = None):
         super().__init__(message, instance_id=instance_id)
@@ -153,16 +234,27 @@ class CoolDown(UpstreamError):
 class NeedsAttention(UpstreamError):
     """The site shows a human challenge or a login wall; a person must act."""
 
-    error_kind = "challenge"
+    label = default_code = "challenge"
 
 
 class Forbidden(UpstreamError):
     """403 that is not a challenge page (e.g. token validation failed)."""
 
-    error_kind = "403"
+    label = default_code = "403"
 
 
 class UpstreamStreamError(UpstreamError):
     """The site reported an error inside the stream (an `a3:` line)."""
 
-    error_kind = "stream_error"
+    label = default_code = "stream_error"
+
+
+def all_error_classes() -> list[type[BridgeError]]:
+    """BridgeError and every subclass, depth first (for tests and docs)."""
+    out: list[type[BridgeError]] = []
+    todo: list[type[BridgeError]] = [BridgeError]
+    while todo:
+        cls = todo.pop(0)
+        out.append(cls)
+        todo[:0] = cls.__subclasses__()
+    return out

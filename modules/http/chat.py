@@ -14,14 +14,15 @@ from fastapi.responses import JSONResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from ..app.coordinator import Coordinator
-from ..errors import BadRequest, BridgeError, Unavailable
+from ..errors import BadRequest, BridgeError, ShuttingDown
 from ..openai_api.chunks import ChunkBuilder, build_completion, image_markdown
 from ..openai_api.convert import to_chat_turns
+from ..openai_api.errors import error_reply
 from ..openai_api.schema import ChatCompletionRequest, validate_request
 from ..service.outcome import Outcome
 from ..service.runner import RouteInfo
 from ..upstream.events import Finish, ImageOutput, ReasoningDelta, StreamEvent, TextDelta
-from .errors import error_payload, error_response, status_of
+from .errors import error_response
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ async def chat_completions(request: Request) -> Response:
     coord: Coordinator = request.app.state.coordinator
     req = validate_request(await read_json(request))
     if not coord.accepting:
-        raise Unavailable("The bridge is shutting down.", retry_after_s=5, code="shutting_down")
+        raise ShuttingDown("The bridge is shutting down.", retry_after_s=5)
     model = await coord.catalog.resolve(req.model, coord.config.arena.page_load_timeout_s)
     turns = to_chat_turns(req, model, url_allowlist=coord.config.arena.attachment_url_allowlist)
     outcome = Outcome(req.model, [t.text for t in turns], req.stream)
@@ -116,10 +117,7 @@ def _finish(
     elif err is None:
         status, kind = 200, None
     elif isinstance(err, BridgeError):
-        status, kind = (
-            status_of(err),
-            getattr(err, "error_kind", None) or getattr(err, "code", None),
-        )
+        status, kind = err.status, err.label
     else:
         status, kind = 500, "internal"
     rec = outcome.record(route, status, kind)
@@ -237,7 +235,7 @@ async def _sse(
     except BridgeError as failure:
         err = failure
         log.info("stream %s ended with error: %s", outcome.request_id, failure.message)
-        yield _data(error_payload(failure))
+        yield _data(error_reply(failure).body)
     except asyncio.CancelledError:
         cancelled = True
         raise

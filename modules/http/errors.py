@@ -1,55 +1,27 @@
-"""Every error becomes one OpenAI-shaped JSON response, mapped here and nowhere else."""
+"""Every error becomes one OpenAI-shaped JSON response (the mapping itself:
+`openai_api/errors.py`); this module only installs it on the app."""
 
 from __future__ import annotations
 
 import logging
-import math
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import BridgeError, ClientError, CoolDown, Unavailable
-from ..openai_api.chunks import error_body
+from ..errors import BridgeError
+from ..openai_api.errors import error_body, error_reply, http_error_type
 
 log = logging.getLogger(__name__)
 
-_STATUS_TYPES = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    403: "permission_error",
-    404: "invalid_request_error",
-    405: "invalid_request_error",
-    409: "invalid_request_error",
-    413: "invalid_request_error",
-    422: "invalid_request_error",
-    429: "rate_limit_error",
-    503: "service_unavailable",
-}
-
-
-def status_of(err: BridgeError) -> int:
-    return 429 if isinstance(err, CoolDown) else err.status
-
-
-def error_payload(err: BridgeError) -> dict:
-    """The OpenAI error body for a domain error (also used inside streams)."""
-    status = status_of(err)
-    code = getattr(err, "code", None) or getattr(err, "error_kind", None)
-    return error_body(
-        err.message, _STATUS_TYPES.get(status, err.kind), getattr(err, "param", None), code
-    )
-
 
 def error_response(err: BridgeError, headers: dict[str, str] | None = None) -> JSONResponse:
-    out = dict(headers or {})
-    if isinstance(err, Unavailable | CoolDown):
-        out["Retry-After"] = str(math.ceil(err.retry_after_s))
-    if isinstance(err, ClientError):
-        # Deterministic: the official SDKs must not retry these.
-        out["x-should-retry"] = "false"
-    return JSONResponse(error_payload(err), status_code=status_of(err), headers=out)
+    """The JSON response for a domain error; `headers` add to the error's own."""
+    reply = error_reply(err)
+    return JSONResponse(
+        reply.body, status_code=reply.status, headers={**(headers or {}), **reply.headers}
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -61,7 +33,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, err: StarletteHTTPException) -> JSONResponse:
-        body = error_body(str(err.detail), _STATUS_TYPES.get(err.status_code, "api_error"))
+        body = error_body(str(err.detail), http_error_type(err.status_code))
         headers = {"x-should-retry": "false"} if 400 <= err.status_code < 500 else {}
         return JSONResponse(body, status_code=err.status_code, headers=headers)
 

@@ -44,6 +44,4 @@ async def get_model(model_id: str, request: Request) -> dict[str, Any]:
     for model in coord.catalog.list():
         if model.public_name == model_id:
             return _model_object(model, int(coord.started_at))
-    raise ModelNotFound(
-        f"The model '{model_id}' does not exist", param="model", code="model_not_found"
-    )
+    raise ModelNotFound(f"The model '{model_id}' does not exist", param="model")

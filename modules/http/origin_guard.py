@@ -7,11 +7,12 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from ..config import BridgeConfig
-from ..openai_api.chunks import error_body
+from ..errors import PermissionDenied
 from ..util.netaddr import is_loopback
+from .errors import error_response
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -21,11 +22,7 @@ def _host_name(host_header: str) -> str:
 
 
 def _refuse(message: str, code: str) -> Response:
-    return JSONResponse(
-        error_body(message, "permission_error", None, code),
-        status_code=403,
-        headers={"x-should-retry": "false"},
-    )
+    return error_response(PermissionDenied(message, code=code))
 
 
 def install_origin_guard(app: FastAPI, config: BridgeConfig) -> None:

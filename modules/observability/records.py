@@ -6,25 +6,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-# Labels used in `RequestRecord.error_kind`; others may appear, these are the usual ones.
-ERROR_KINDS: tuple[str, ...] = (
-    "429",
-    "401",
-    "403",
-    "challenge",
-    "5xx",
-    "timeout",
-    "cut_stream",
-    "stream_error",
-    "instance",
-    "queue_full",
-    "queue_timeout",
-    "bad_request",
-)
+from ..errors import ClientError, all_error_classes
 
-# Kinds that blame the client, not the bridge or the site: they never count toward alerts.
+# Labels of errors that blame the client, not the bridge or the site: never alert on them.
 CLIENT_ERROR_KINDS: frozenset[str] = frozenset(
-    {"bad_request", "unauthorized", "not_found", "payload_too_large", "content_rejected"}
+    cls.label for cls in all_error_classes() if issubclass(cls, ClientError)
 )
 
 EVENT_KINDS: tuple[str, ...] = ("state", "scale", "alert", "restart", "info")

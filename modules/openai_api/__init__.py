@@ -5,12 +5,12 @@ from __future__ import annotations
 from modules.openai_api.chunks import (
     ChunkBuilder,
     build_completion,
-    error_body,
     estimate_tokens,
     image_markdown,
     usage_for,
 )
 from modules.openai_api.convert import to_chat_turns
+from modules.openai_api.errors import ErrorReply, error_body, error_reply
 from modules.openai_api.schema import (
     ChatCompletionRequest,
     ChatMessage,
@@ -23,10 +23,12 @@ __all__ = [
     "ChatCompletionRequest",
     "ChatMessage",
     "ChunkBuilder",
+    "ErrorReply",
     "ImagePart",
     "TextPart",
     "build_completion",
     "error_body",
+    "error_reply",
     "estimate_tokens",
     "image_markdown",
     "to_chat_turns",

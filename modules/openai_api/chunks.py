@@ -100,13 +100,6 @@ def usage_for(prompt_texts: Iterable[str], completion_text: str) -> dict[str, in
     }
 
 
-def error_body(
-    message: str, type: str, param: str | None = None, code: str | None = None
-) -> dict[str, Any]:
-    """An error in OpenAI's shape: `{"error": {message, type, param, code}}`."""
-    return {"error": {"message": message, "type": type, "param": param, "code": code}}
-
-
 def image_markdown(urls: Sequence[str]) -> str:
     """Markdown that shows generated images in chat clients."""
     return "\n\n".join(f"![image]({url})" for url in urls)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..config import BalancerConfig, QueueConfig
-from ..errors import Unavailable
+from ..errors import NoUsableInstance, QueueFullError, QueueWaitTimeout
 from .instance import Instance, State
 from .latency import Ewma
 from .strategies import Strategy, make_strategy
@@ -97,18 +97,16 @@ class Dispatcher:
         try:
             waiter = self.queue.enqueue()
         except QueueFull:
-            raise Unavailable(
+            raise QueueFullError(
                 "All instances are busy and the queue is full; retry later.",
                 retry_after_s=self.retry_after(len(self.queue) + 1),
-                code="queue_full",
             ) from None
         try:
             instance = await self.queue.wait(waiter, self.queue_timeout_s)
         except QueueTimeout:
-            raise Unavailable(
+            raise QueueWaitTimeout(
                 f"No instance became free within {self.queue_timeout_s:g}s; retry later.",
                 retry_after_s=self.retry_after(len(self.queue) + 1),
-                code="queue_timeout",
             ) from None
         if instance is None:  # woken because no instance can serve any more
             raise self._hopeless()
@@ -121,13 +119,11 @@ class Dispatcher:
         serving = (State.STARTING, State.READY, State.COOLING_DOWN)
         return any(i.base_state in serving for i in self._instances())
 
-    def _hopeless(self) -> Unavailable:
+    def _hopeless(self) -> NoUsableInstance:
         parked = sum(1 for i in self._instances() if i.base_state is State.NEEDS_ATTENTION)
         why = f"{parked} need a person's attention" if parked else "none is running"
-        return Unavailable(
-            f"No instance can serve requests now ({why}); retry later.",
-            retry_after_s=30,
-            code="no_usable_instance",
+        return NoUsableInstance(
+            f"No instance can serve requests now ({why}); retry later.", retry_after_s=30
         )
 
     def fail_waiters_if_hopeless(self) -> None:

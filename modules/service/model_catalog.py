@@ -61,7 +61,5 @@ class ModelCatalog:
                 pass
         model = self._models.get(name)
         if model is None:
-            raise ModelNotFound(
-                f"The model '{name}' does not exist", param="model", code="model_not_found"
-            )
+            raise ModelNotFound(f"The model '{name}' does not exist", param="model")
         return model

@@ -20,6 +20,7 @@ from ..errors import (
     UpstreamError,
     UpstreamServerError,
     UpstreamStreamError,
+    UpstreamTimeout,
 )
 from ..pool.dispatcher import Lease
 from ..pool.instance import Instance
@@ -96,11 +97,11 @@ class CompletionRunner:
                         yield event
                 return
             except (RetryElsewhere, CoolDown, NeedsAttention) as err:
-                route.error_kind = err.error_kind
+                route.error_kind = err.label
                 if emitted or route.attempts > self.max_retries:
                     raise
                 tried.add(lease.instance.id)
-                route.failovers.append(f"{lease.instance.id}: {err.error_kind}")
+                route.failovers.append(f"{lease.instance.id}: {err.label}")
                 self._pool.on_retry()
                 log.info("retrying elsewhere after %s", err.message)
 
@@ -172,7 +173,7 @@ class CompletionRunner:
 
     def _on_failure(self, inst: Instance, err: UpstreamError) -> None:
         inst.last_error = err.message
-        self._pool.on_upstream_error(err.error_kind)
+        self._pool.on_upstream_error(err.label)
         if isinstance(err, CoolDown):
             self._pool.cool_down(inst, err.retry_after_s, err.message)
         elif isinstance(err, NeedsAttention):
@@ -181,7 +182,7 @@ class CompletionRunner:
             # The site no longer accepts this session: start a fresh one, drain this one.
             if inst.usable:
                 self._pool.recycle(inst, f"session rejected: {err.message}")
-        elif isinstance(err, (InstanceFailed, StreamCut)) or err.error_kind in ("timeout", "5xx"):
+        elif isinstance(err, InstanceFailed | StreamCut | UpstreamTimeout | UpstreamServerError):
             self._pool.mark_failed(inst, err.message)
 
     def _finish(self, lease: Lease, inst: Instance, stream, ok: bool, elapsed: float) -> None:

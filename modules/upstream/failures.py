@@ -61,9 +61,9 @@ def classify_failure(
     if status == 403:
         return Forbidden(f"{instance_id}: forbidden: {msg}", instance_id=instance_id)
     if status == 413:
-        return PayloadTooLarge(f"upstream: attachment too large: {msg}", code="payload_too_large")
+        return PayloadTooLarge(f"upstream: attachment too large: {msg}")
     if status == 422:
-        return ContentRejected(f"upstream rejected the content: {msg}", code="content_rejected")
+        return ContentRejected(f"upstream rejected the content: {msg}")
     if status >= 500:
         return UpstreamServerError(
             f"{instance_id}: upstream error {status}: {msg}", instance_id=instance_id

@@ -7,11 +7,11 @@ import pytest
 from modules.openai_api.chunks import (
     ChunkBuilder,
     build_completion,
-    error_body,
     estimate_tokens,
     image_markdown,
     usage_for,
 )
+from modules.openai_api.errors import error_body
 
 
 def _builder() -> ChunkBuilder:
