@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .protocol import AUTH_COOKIE, AUTH_COOKIE_PREFIX, PROVISIONAL_USER_COOKIE
+from .protocol import AUTH_COOKIE, AUTH_COOKIE_CHUNK, AUTH_COOKIE_PREFIX, PROVISIONAL_USER_COOKIE
 
 _PART = re.compile(re.escape(AUTH_COOKIE) + r"\.(\d+)$")
 
@@ -36,14 +36,24 @@ def auth_cookie_value(cookies: Mapping[str, str]) -> str | None:
     return "".join(value for _, value in parts) or None
 
 
+def split_auth_cookie(value: str) -> dict[str, str]:
+    """Cookie name -> value as the site stores it: numbered parts when too long for one."""
+    size = AUTH_COOKIE_CHUNK
+    if len(value) <= size:
+        return {AUTH_COOKIE: value}
+    chunks = [value[i : i + size] for i in range(0, len(value), size)]
+    return {f"{AUTH_COOKIE}.{n}": chunk for n, chunk in enumerate(chunks)}
+
+
 def decode_identity(cookies: Mapping[str, str]) -> SessionIdentity:
     """Decode the user id from the auth cookie; tolerate anything malformed."""
     raw = auth_cookie_value(cookies)
     user_id = expires = None
     if raw and raw.startswith(AUTH_COOKIE_PREFIX):
-        payload = raw[len(AUTH_COOKIE_PREFIX) :]
+        # Either base64 alphabet, padded or not (the site's client writes base64url).
+        payload = raw[len(AUTH_COOKIE_PREFIX) :].replace("+", "-").replace("/", "_").rstrip("=")
         try:
-            data = json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))
+            data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
             user_id = (data.get("user") or {}).get("id")
             expires = data.get("expires_at")
         except (ValueError, AttributeError):
