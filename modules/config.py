@@ -96,6 +96,32 @@ class QueueConfig(_Section):
     keepalive_interval_s: float = Field(5, gt=0, description="SSE comment period while waiting.")
 
 
+class PacingConfig(_Section):
+    enabled: bool = Field(
+        True, description="Space each identity's sends; penalties and Retry-After apply always."
+    )
+    min_interval_s: float = Field(45, ge=0, description="Shortest time between two sends.")
+    max_interval_s: float = Field(900, gt=0, description="Longest adaptive interval.")
+    burst: int = Field(6, ge=1, description="Sends allowed per burst_window_s.")
+    burst_window_s: float = Field(900, gt=0, description="Sliding window of the burst budget.")
+    success_factor: float = Field(
+        0.9, gt=0, le=1, description="Interval multiplier after a success."
+    )
+    refusal_factor: float = Field(2, ge=1, description="Interval multiplier after a refusal.")
+    penalty_s: float = Field(1200, gt=0, description="Rest after a first refusal that flags.")
+    penalty_max_s: float = Field(
+        7200, gt=0, description="Longest penalty (it doubles per refusal)."
+    )
+
+    @model_validator(mode="after")
+    def _bounds(self) -> PacingConfig:
+        if self.min_interval_s > self.max_interval_s:
+            raise ValueError("pacing.min_interval_s must be <= pacing.max_interval_s")
+        if self.penalty_s > self.penalty_max_s:
+            raise ValueError("pacing.penalty_s must be <= pacing.penalty_max_s")
+        return self
+
+
 class HealthConfig(_Section):
     interval_s: float = Field(10, gt=0, description="Probe period of idle instances.")
     probe_timeout_s: float = Field(5, gt=0, description="Deadline of one probe.")
@@ -128,6 +154,9 @@ class StorageConfig(_Section):
     path: str = Field("data", description="Data folder (relative to the config file).")
     retention_days: float = Field(7, gt=0, description="Drop history older than this.")
     max_rows: int = Field(1_000_000, ge=1000, description="Drop oldest rows beyond this.")
+    profiles_dir: str = Field(
+        "profiles", description="Saved browser logins, one folder each (inside storage.path)."
+    )
 
 
 class AlertRule(_Section):
@@ -184,6 +213,7 @@ class BridgeConfig(_Section):
     balancer: BalancerConfig = BalancerConfig()
     queue: QueueConfig = QueueConfig()
     health: HealthConfig = HealthConfig()
+    pacing: PacingConfig = PacingConfig()
     autoscale: AutoscaleConfig = AutoscaleConfig()
     shutdown: ShutdownConfig = ShutdownConfig()
     storage: StorageConfig = StorageConfig()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,33 @@ def test_default_alert_rules_match_the_shipped_file() -> None:
     shipped = load_config(ROOT / "config.jsonc").alerts.rules
     assert parse_config({}).alerts.rules == shipped
     assert {r.kind for r in shipped} >= {"error_rate", "needs_attention", "no_usable_instance"}
+
+
+@pytest.mark.parametrize(
+    ("pacing", "key"),
+    [
+        ({"min_interval_s": -1}, "pacing.min_interval_s"),
+        ({"burst": 0}, "pacing.burst"),
+        ({"burst_window_s": 0}, "pacing.burst_window_s"),
+        ({"penalty_s": -5}, "pacing.penalty_s"),
+        ({"success_factor": 1.5}, "pacing.success_factor"),
+        ({"refusal_factor": 0.5}, "pacing.refusal_factor"),
+        ({"min_interval_s": 100, "max_interval_s": 50}, "pacing.min_interval_s"),
+        ({"penalty_s": 100, "penalty_max_s": 50}, "pacing.penalty_s"),
+    ],
+)
+def test_pacing_that_cannot_work_is_refused_naming_the_key(
+    tmp_path: Path, pacing: dict[str, float], key: str
+) -> None:
+    path = tmp_path / "c.jsonc"
+    path.write_text(json.dumps({"pacing": pacing}))
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert key in err.value.message and str(path) in err.value.message
+
+
+def test_shipped_pacing_is_the_real_sites() -> None:
+    pacing = load_config(ROOT / "config.jsonc").pacing
+    assert pacing == parse_config({}).pacing
+    assert (pacing.min_interval_s, pacing.burst, pacing.burst_window_s) == (45, 6, 900)
+    assert (pacing.penalty_s, pacing.penalty_max_s, pacing.max_interval_s) == (1200, 7200, 900)
