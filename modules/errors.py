@@ -13,7 +13,8 @@ face: HTTP `status`, OpenAI error `openai_type`, metrics/history `label`, `defau
     │   │   └── ModelNotFound       404 unknown model
     │   ├── Conflict                409
     │   ├── PayloadTooLarge         413
-    │   └── ContentRejected         422
+    │   ├── ContentRejected         422
+    │   └── UnusableReply           422 the model broke the asked-for tools/JSON contract
     ├── Unavailable                 503 + Retry-After: no capacity now
     │   ├── QueueFullError          the wait queue is full
     │   ├── QueueWaitTimeout        no instance became free in time
@@ -136,6 +137,15 @@ class ContentRejected(ClientError):
     status = 422
     label = "content_rejected"
     default_code = "content_rejected"
+
+
+class UnusableReply(ClientError):
+    """The model's reply broke the tool or JSON contract the client asked for, even after
+    one repair turn; answering 200 with it would be silently wrong."""
+
+    status = 422
+    label = "unusable_reply"
+    default_code = "unusable_reply"
 
 
 class Unavailable(BridgeError):

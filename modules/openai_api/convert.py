@@ -39,16 +39,8 @@ def to_chat_turns(
             image_count += 1
             attachments.append(_attachment(part.image_url.url, image_count, url_allowlist))
         _check_images(model, index, len(attachments))
-        turns.append(ChatTurn(role, _text(message), tuple(attachments)))
+        turns.append(ChatTurn(role, message.text, tuple(attachments)))
     return turns
-
-
-def _text(message: ChatMessage) -> str:
-    if message.content is None:
-        return ""
-    if isinstance(message.content, str):
-        return message.content
-    return "\n".join(p.text for p in message.content if p.type == "text")
 
 
 def _image_parts(message: ChatMessage) -> list[ImagePart]:

@@ -48,6 +48,23 @@ class ImagePart(BaseModel):
 ContentPart = Annotated[TextPart | ImagePart, Field(discriminator="type")]
 
 
+class CalledFunction(BaseModel):
+    """The `function` of an assistant's tool call: name and arguments (a JSON string)."""
+
+    model_config = _IGNORE_EXTRA
+    name: str = Field(min_length=1)
+    arguments: str = ""
+
+
+class MessageToolCall(BaseModel):
+    """One entry of an assistant message's `tool_calls`."""
+
+    model_config = _IGNORE_EXTRA
+    id: str = Field(min_length=1)
+    type: Literal["function"] = "function"
+    function: CalledFunction
+
+
 class ChatMessage(BaseModel):
     """One message of the request."""
 
@@ -55,6 +72,17 @@ class ChatMessage(BaseModel):
     role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: str | list[ContentPart] | None = None
     name: str | None = None
+    tool_calls: list[MessageToolCall] | None = None
+    tool_call_id: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The text of the content: the string, or the text parts joined by newlines."""
+        if self.content is None:
+            return ""
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(p.text for p in self.content if p.type == "text")
 
     @field_validator("content", mode="before")
     @classmethod
@@ -93,6 +121,7 @@ class ChatCompletionRequest(BaseModel):
     n: int | None = Field(default=None, ge=1)
     tools: list[dict[str, Any]] | None = None
     tool_choice: str | dict[str, Any] | None = None
+    parallel_tool_calls: bool | None = None
     functions: list[dict[str, Any]] | None = None
     function_call: str | dict[str, Any] | None = None
     logprobs: bool | None = None
