@@ -40,6 +40,8 @@ _ROWS: tuple[tuple[str, str, dict[str, Any], dict[str, Any]], ...] = (
     ("local-coder", "Deep Local", _TEXT_IN, {"text": True}),
     ("local-translator", "Babel Local", _TEXT_IN, {"text": True}),
     ("local-echo-2", "Local Labs", _IMAGE_IN, {"text": True}),
+    ("local-agent", "Agent Works", _TEXT_IN, {"text": True}),  # follows the tool contract
+    ("local-json", "Agent Works", _TEXT_IN, {"text": True}),  # answers with schema JSON
 )
 
 # Fixed ids (row number in the last group) so cached model lists stay valid across restarts.

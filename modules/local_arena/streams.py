@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
 from ..upstream import protocol
-from . import catalog, replies
+from . import catalog, model_replies, replies
 from .knobs import default_error_body
 from .page import challenge_response
 from .sessions import Evaluation, User
@@ -80,7 +80,9 @@ def _content_checks(state: ArenaState, page_token: str, text: str) -> Response |
     return None
 
 
-def _plan(state: ArenaState, user: User, model: dict[str, Any], text: str, base: str) -> StreamPlan:
+def _plan(
+    state: ArenaState, user: User, model: dict[str, Any], text: str, base: str, conversation: str
+) -> StreamPlan:
     """What to stream for this model and text, at this user's speed, with active faults."""
     knobs = state.knobs
     factor = knobs.speed_factor(user.id, user.order)
@@ -95,7 +97,7 @@ def _plan(state: ArenaState, user: User, model: dict[str, Any], text: str, base:
     reasoning = replies.expected_reasoning(name, text) if name in catalog.REASONING_MODELS else ""
     midstream = knobs.error_midstream
     return StreamPlan(
-        text=replies.tokenize(replies.expected_reply(name, text)),
+        text=replies.tokenize(model_replies.reply_text(name, conversation, text)),
         reasoning=replies.tokenize(reasoning),
         extras=extras,
         ttft_s=knobs.ttft_ms * factor / 1000,
@@ -108,14 +110,19 @@ def _plan(state: ArenaState, user: User, model: dict[str, Any], text: str, base:
 
 
 def _stream(
-    request: Request, state: ArenaState, user: User, model: dict[str, Any], text: str
+    request: Request,
+    state: ArenaState,
+    user: User,
+    model: dict[str, Any],
+    text: str,
+    conversation: str = "",
 ) -> ArenaStream:
     state.active_streams += 1
 
     def closed() -> None:
         state.active_streams -= 1
 
-    plan = _plan(state, user, model, text, str(request.base_url))
+    plan = _plan(state, user, model, text, str(request.base_url), conversation or text)
     return ArenaStream(plan, state.closing, closed)
 
 
@@ -141,7 +148,8 @@ async def _evaluate(request: Request, path_session_id: str | None) -> Response:
         req.session_id, user.id, req.model["id"], req.last_user_text
     )
     state.record(request.method, request.url.path, user.id, req.body)
-    return _stream(request, state, user, req.model, req.last_user_text)
+    conversation = model_replies.conversation_text(req.body, req.last_user_text)
+    return _stream(request, state, user, req.model, req.last_user_text, conversation)
 
 
 @router.post(protocol.CREATE_EVALUATION_PATH)

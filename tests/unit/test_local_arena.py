@@ -62,8 +62,8 @@ def test_expected_reply_is_deterministic() -> None:
 
 
 def test_catalog_has_the_special_models() -> None:
-    assert len(MODELS) == 12
-    assert len({m["id"] for m in MODELS}) == 12
+    assert len(MODELS) == 14
+    assert len({m["id"] for m in MODELS}) == 14
     outputs = [m["capabilities"]["outputCapabilities"] for m in MODELS]
     assert sum(bool(o.get("image")) for o in outputs) == 1
     assert sum(bool(o.get("search")) for o in outputs) == 1
