@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from modules.errors import BadRequest
+from modules.openai_api.tool_chunks import message_tool_calls
+from modules.openai_api.tool_parse import ToolCall
 
 _ROLES = ("user", "assistant", "system", "developer")
 _PASSED = ("model", "stream", "temperature", "top_p", "user", "parallel_tool_calls")
@@ -163,3 +165,17 @@ def _list(raw: dict[str, Any], key: str) -> list[Any]:
     if not isinstance(value, list):
         raise BadRequest(f"Invalid '{key}': must be a list.", param=key)
     return value
+
+
+def stored_conversation(
+    raw: dict[str, Any],
+    previous: Sequence[dict[str, Any]],
+    text: str,
+    calls: Sequence[ToolCall],
+) -> list[dict[str, Any]]:
+    """The chat messages to keep for a later `previous_response_id`: the earlier ones, this
+    input and this output; no instructions (a later request brings its own, as on OpenAI)."""
+    reply: dict[str, Any] = {"role": "assistant", "content": text or None}
+    if calls:
+        reply["tool_calls"] = message_tool_calls(calls)
+    return [*previous, *input_messages(raw.get("input")), reply]
