@@ -38,6 +38,10 @@ class LoadSample:
     cpu_percent: float
     browser_memory_mb: float
     memory_per_instance_mb: float | None
+    # Sends per second one fresh identity's pace allows; None when pacing is off. Then the
+    # pool's capacity is a rate (instances x this, penalised ones included: a penalty is
+    # never made up for with more identities) and waiting in the queue is normal.
+    paced_rate_per_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +104,9 @@ class Judge:
     def needed(self, s: LoadSample) -> int:
         """Instances the load needs by Little's law, clamped to min..max."""
         per = self.settings.max_concurrent_per_instance
-        if s.mean_service_s is None:
+        if s.paced_rate_per_s is not None:
+            raw = math.ceil(s.arrival_rate_per_s / s.paced_rate_per_s)
+        elif s.mean_service_s is None:
             # No service time measured yet: size for what is running and waiting now.
             raw = math.ceil((s.in_flight + s.queue_depth) / per)
         else:
@@ -139,10 +145,10 @@ class Judge:
             why = f"{s.instances} instances above max_instances {cfg.max_instances}"
             return ScaleDecision("down", s.instances, cfg.max_instances, needed, why)
 
-        load = f"utilisation {util:.2f} ({s.in_flight}/{s.capacity})"
+        load = _load_text(s, util)
         need = f"need {needed} by Little's law"
         over = util > cfg.scale_up_threshold
-        if over or s.queue_depth > 0:
+        if over or (s.queue_depth > 0 and s.paced_rate_per_s is None):
             above = f" > {cfg.scale_up_threshold:.2f}" if over else ""
             return self._up(s, needed, load + above, need)
         if low:
@@ -199,10 +205,23 @@ def _per_instance_mb(s: LoadSample) -> float:
 
 
 def _utilisation(s: LoadSample) -> float:
+    if s.paced_rate_per_s is not None:
+        paced = s.instances * s.paced_rate_per_s
+        return s.arrival_rate_per_s / paced if paced > 0 else float(s.arrival_rate_per_s > 0)
     if s.capacity > 0:
         return s.in_flight / s.capacity
     # No usable capacity: any work at all means saturated.
     return 1.0 if s.in_flight or s.queue_depth else 0.0
+
+
+def _load_text(s: LoadSample, util: float) -> str:
+    if s.paced_rate_per_s is None:
+        return f"utilisation {util:.2f} ({s.in_flight}/{s.capacity})"
+    per_h = 3600 * s.paced_rate_per_s
+    return (
+        f"paced utilisation {util:.2f} ({3600 * s.arrival_rate_per_s:.1f} requests/h "
+        f"for {s.instances} x {per_h:.1f}/h)"
+    )
 
 
 def _hold(s: LoadSample, needed: int, reason: str) -> ScaleDecision:
