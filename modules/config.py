@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import json5
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from .errors import ConfigError
 
+PROXY_SCHEMES = ("http", "https", "socks5", "socks4")
 StrategyName = Literal["least_busy", "round_robin", "response_time", "random", "weighted"]
 
 
@@ -56,6 +58,24 @@ class BrowserEndpoint(_Section):
     executable_path: str | None = Field(None, description="Browser path on the server side.")
 
 
+class ProxyConfig(_Section):
+    server: str = Field(description="http://host:port, https://host:port or socks5://host:port.")
+    username: str | None = Field(None, description="Proxy user, when the proxy asks for one.")
+    password: SecretStr | None = Field(None, description="Proxy password; never shown or logged.")
+    bypass: str | None = Field(None, description="Comma-separated hosts that skip the proxy.")
+
+    @model_validator(mode="after")
+    def _server(self) -> ProxyConfig:
+        parts = urlsplit(self.server)
+        if parts.scheme not in PROXY_SCHEMES or not parts.hostname:
+            raise ValueError(f"server must look like http://host:port ({', '.join(PROXY_SCHEMES)})")
+        if parts.username or parts.password:
+            raise ValueError("put the proxy's user and password in username/password, not server")
+        if self.username and parts.scheme.startswith("socks"):
+            raise ValueError("Chromium cannot log in to a SOCKS proxy; use an http proxy")
+        return self
+
+
 class BrowserConfig(_Section):
     executable_path: str | None = Field(None, description="Browser binary; auto when null.")
     headless: bool = Field(True, description="Run the local browser without a window.")
@@ -63,6 +83,9 @@ class BrowserConfig(_Section):
     call_timeout_s: float = Field(30, gt=0, description="Deadline of any browser call.")
     contexts_per_browser: int = Field(50, ge=1, description="Instances per local browser.")
     endpoints: list[BrowserEndpoint] = Field(default_factory=list, description="Remote browsers.")
+    proxies: list[ProxyConfig] = Field(
+        default_factory=list, description="Proxies given to new instances in turn; kept for life."
+    )
 
 
 class PoolConfig(_Section):

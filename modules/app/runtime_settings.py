@@ -122,7 +122,8 @@ class SettingsManager:
         if "max_concurrent_per_instance" in changed:
             pool.max_concurrent = new.max_concurrent_per_instance
             for inst in pool.instances.values():
-                inst.max_concurrent = new.max_concurrent_per_instance
+                if inst.spec.max_concurrent is None:  # an instance's own setting wins
+                    inst.max_concurrent = new.max_concurrent_per_instance
         judge_keys = {
             "min_instances",
             "max_instances",

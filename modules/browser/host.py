@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from playwright.async_api import Browser, BrowserContext, StorageState
+from playwright.async_api import Browser, BrowserContext, ProxySettings, StorageState
 
 from .deadline import with_deadline
 
@@ -55,11 +55,13 @@ class BrowserHost:
         for callback in list(self._on_lost):
             callback(self)
 
-    async def new_context(self, storage_state: StorageState | None = None) -> BrowserContext:
-        """Open an isolated (incognito) context on this browser."""
+    async def new_context(
+        self, storage_state: StorageState | None = None, proxy: ProxySettings | None = None
+    ) -> BrowserContext:
+        """Open an isolated (incognito) context on this browser, through `proxy` if given."""
         context = await with_deadline(
             self.browser.new_context(
-                viewport={"width": 1280, "height": 800}, storage_state=storage_state
+                viewport={"width": 1280, "height": 800}, storage_state=storage_state, proxy=proxy
             ),
             self._call_timeout_s,
             "new_context",

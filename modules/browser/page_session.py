@@ -9,9 +9,11 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Page, StorageState
 
+from ..config import ProxyConfig
 from ..errors import InstanceFailed, UpstreamTimeout
 from .deadline import with_deadline
 from .host import BrowserHost
+from .proxy import playwright_proxy
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +70,13 @@ class PageSession:
         host: BrowserHost,
         call_timeout_s: float,
         storage_state: StorageState | None = None,
+        proxy: ProxyConfig | None = None,
     ) -> PageSession:
         """Open a fresh incognito context (in a slot the caller reserved on `host`)."""
         try:
-            context = await host.new_context(storage_state)
+            context = await host.new_context(
+                storage_state, playwright_proxy(proxy) if proxy is not None else None
+            )
         except BaseException:
             host.context_closed()
             raise

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..upstream.identity import SessionIdentity
 from .health_score import HealthScore
+from .instance_spec import InstanceSpec
 from .latency import Ewma
 from .snapshot import InstanceSnapshot
 
@@ -66,10 +67,12 @@ class Instance:
         failure_threshold: int,
         on_state: StateListener,
         clock: Callable[[], float] = time.monotonic,
+        spec: InstanceSpec | None = None,
     ) -> None:
         self.id = instance_id
         self.seq = seq
-        self.max_concurrent = max_concurrent
+        self.spec = spec or InstanceSpec()
+        self.max_concurrent = self.spec.max_concurrent or max_concurrent
         self._clock = clock
         self._on_state = on_state
         self._state = State.STARTING
@@ -148,6 +151,8 @@ class Instance:
         """The JSON view used by /api/instances and the GUI."""
         return {
             "id": self.id,
+            "label": self.spec.label,
+            "settings": self.spec.describe(),
             "state": self.state.value,
             "state_reason": self.state_reason,
             "browser": self.browser_label,

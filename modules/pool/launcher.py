@@ -33,9 +33,11 @@ class InstanceLauncher:
 
     async def open(self, instance: Instance) -> None:
         """Attach a loaded page with a session to `instance` (raises on failure)."""
-        cfg = self._config
-        host = await self._driver.host_with_room()
-        page = await PageSession.open(instance.id, host, cfg.browser.call_timeout_s)
+        spec = instance.spec
+        host = await (self._driver.visible_host() if spec.headed else self._driver.host_with_room())
+        page = await PageSession.open(
+            instance.id, host, self._config.browser.call_timeout_s, proxy=spec.proxy
+        )
         try:
             await self._load(page)
         except BaseException:
@@ -84,7 +86,11 @@ class InstanceLauncher:
         state = await old.storage_state() if old is not None and old.alive else None
         host = await self._driver.visible_host()
         page = await PageSession.open(
-            instance.id, host, self._config.browser.call_timeout_s, storage_state=state
+            instance.id,
+            host,
+            self._config.browser.call_timeout_s,
+            storage_state=state,
+            proxy=instance.spec.proxy,  # same identity, same address
         )
         try:
             await page.goto(self._config.arena.url, self._config.arena.page_load_timeout_s)

@@ -7,6 +7,7 @@ import itertools
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ..app.event_bus import EventBus
@@ -14,6 +15,7 @@ from ..config import BridgeConfig
 from ..errors import NeedsAttention
 from .dispatcher import Dispatcher
 from .instance import ALL_STATES, Instance, State
+from .instance_spec import InstanceSpec, pick_proxy
 from .launcher import InstanceLauncher
 
 log = logging.getLogger(__name__)
@@ -92,8 +94,8 @@ class Pool:
             },
         )
 
-    def add(self, *, spare: bool = False) -> Instance:
-        """Create an instance and start it in the background."""
+    def add(self, spec: InstanceSpec | None = None, *, spare: bool = False) -> Instance:
+        """Create an instance (made as `spec` says) and start it in the background."""
         seq = next(self._ids)
         inst = Instance(
             f"i-{seq}",
@@ -102,12 +104,20 @@ class Pool:
             ewma_alpha=self.config.balancer.ewma_alpha,
             failure_threshold=self.config.health.failure_threshold,
             on_state=self._emit_state,
+            spec=self._with_proxy(spec or InstanceSpec()),
         )
         inst.spare = spare
         self.instances[inst.id] = inst
         self._emit_state(inst, "new", State.STARTING.value, "spare" if spare else "starting")
         self._spawn(self._start(inst))
         return inst
+
+    def _with_proxy(self, spec: InstanceSpec) -> InstanceSpec:
+        """Give a spec without a proxy the configured proxy fewest instances use."""
+        if spec.proxy is not None or not self.config.browser.proxies:
+            return spec
+        in_use = [i.spec.proxy for i in self.active()]
+        return replace(spec, proxy=pick_proxy(self.config.browser.proxies, in_use))
 
     async def _start(self, inst: Instance) -> None:
         # Failures that began together (one dead browser fails every start on it) count
@@ -175,8 +185,8 @@ class Pool:
         self.ensure_size()
 
     def recycle(self, inst: Instance, reason: str) -> Instance:
-        """Fresh context and session: start a successor, then drain this one."""
-        successor = self.add()
+        """Fresh context and session: start a successor (same spec), then drain this one."""
+        successor = self.add(inst.spec)
         self.retire(inst, reason)
         return successor
 
