@@ -15,9 +15,11 @@ import uvicorn
 from fastapi import FastAPI
 
 from api_server import create_app
+from modules.app.console_log import config_secrets
 from modules.browser.driver import detect_browser
 from modules.config import BridgeConfig, load_config, with_overrides
 from modules.errors import BridgeError
+from modules.observability.log_entry import stderr_handler
 from modules.util.netaddr import is_loopback
 
 log = logging.getLogger("lmarena_bridge")
@@ -142,8 +144,9 @@ async def main_async(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        level = load_config(args.config).logging.level
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        config = load_config(args.config)
+        handler = stderr_handler(config.logging.format, config_secrets(config))
+        logging.basicConfig(level=config.logging.level, handlers=[handler])
         # SIGTERM ends the program like Ctrl-C: uvicorn drains, then re-raises the signal
         # it caught; as KeyboardInterrupt that unwinds cleanly (exit 0) instead of killing us.
         signal.signal(signal.SIGTERM, signal.default_int_handler)

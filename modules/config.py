@@ -225,6 +225,8 @@ class AlertsConfig(_Section):
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
     log_prompts: bool = Field(False, description="Log prompt text (off: privacy).")
+    format: Literal["text", "json"] = Field("text", description="stderr lines: text or JSON.")
+    console_lines: int = Field(2000, ge=100, description="Log lines kept for the console.")
 
 
 class BridgeConfig(_Section):

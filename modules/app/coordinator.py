@@ -21,6 +21,7 @@ from ..scaling.autoscaler import Autoscaler
 from ..service.model_catalog import ModelCatalog
 from ..service.runner import CompletionRunner
 from ..util.recurring import RecurringTask
+from .console_log import ConsoleLog, config_secrets
 from .event_bus import EventBus
 from .runtime_settings import SettingsManager
 
@@ -43,6 +44,7 @@ class Coordinator:
         self.config = config
         self.started_at = time.time()
         self.bus = EventBus()
+        self.logs = ConsoleLog(config, self.bus, config_secrets(config))
         self.driver = BrowserDriver(config.browser, headless=headless)
         self.catalog = ModelCatalog(
             data_dir(config) / config.arena.models_cache_file,
@@ -71,6 +73,7 @@ class Coordinator:
         # Teardown runs in reverse: tasks stop, instances close, history flushes, browsers go.
         stack = self._stack = contextlib.AsyncExitStack()
         try:
+            await stack.enter_async_context(self.logs)
             await stack.enter_async_context(self.driver)
             self.driver.on_host_lost(lambda host: self.health.on_host_lost(host))
             await stack.enter_async_context(self.obs)

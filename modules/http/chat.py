@@ -15,6 +15,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from ..app.coordinator import Coordinator
 from ..errors import BadRequest, BridgeError, ShuttingDown
+from ..observability.log_entry import PRIVATE
 from ..openai_api.chunks import ChunkBuilder, build_completion, image_markdown
 from ..openai_api.convert import to_chat_turns
 from ..openai_api.errors import error_reply
@@ -43,7 +44,8 @@ async def chat_completions(request: Request) -> Response:
     turns = to_chat_turns(req, model, url_allowlist=coord.config.arena.attachment_url_allowlist)
     outcome = Outcome(req.model, [t.text for t in turns], req.stream)
     if coord.config.logging.log_prompts:  # off by default: prompts are private
-        log.info("%s prompt for %s: %r", outcome.request_id, req.model, turns[-1].text[:2000])
+        text = turns[-1].text[:2000]  # private: stderr only, never the console or the feed
+        log.info("%s prompt for %s: %r", outcome.request_id, req.model, text, extra=PRIVATE)
     route = RouteInfo()
     events = coord.runner.run(model, turns, route)
     if req.stream:
