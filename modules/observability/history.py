@@ -14,7 +14,7 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import astuple
 from pathlib import Path
 from types import TracebackType
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 FILE_NAME = "history.sqlite3"
 MAX_LIMIT = 10_000
+PAGE_ROWS = 1000  # rows per read when streaming an export
 MAX_STATS_ROWS = 200_000  # percentiles are computed in Python; cap the rows read
 _WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -212,6 +213,32 @@ class HistoryStore:
         for row in rows:
             row["stream"] = bool(row["stream"])
         return rows
+
+    async def request_pages(
+        self,
+        since: float | None = None,
+        until: float | None = None,
+        status: int | Literal["error"] | None = None,
+        page_rows: int = PAGE_ROWS,
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every matching request, oldest first, a page at a time (never the whole table)."""
+        after: tuple[float, int] | None = None
+        while True:
+            where, params = request_filter(since, None, status, until, after=after)
+            # The time index, also when a status filter is given: each page is then a
+            # short range scan, never a sort of every matching row.
+            sql = (
+                f"SELECT id, {', '.join(REQUEST_COLUMNS)} FROM requests INDEXED BY requests_ts "
+                f"{where} ORDER BY ts, id LIMIT ?"
+            )
+            rows = await asyncio.to_thread(self._query, sql, (*params, page_rows))
+            if not rows:
+                return
+            after = (rows[-1]["ts"], rows[-1].pop("id"))
+            for row in rows:
+                row.pop("id", None)
+                row["stream"] = bool(row["stream"])
+            yield rows
 
     async def events(self, since: float | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """Recent instance events, newest first, with `data` decoded."""

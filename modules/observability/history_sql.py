@@ -90,14 +90,28 @@ def insert_sql(table: str) -> str:
 
 
 def request_filter(
-    since: float | None, model: str | None, status: int | str | None
+    since: float | None,
+    model: str | None,
+    status: int | str | None,
+    until: float | None = None,
+    *,
+    after: tuple[float, int] | None = None,
 ) -> tuple[str, tuple[Any, ...]]:
-    """WHERE clause and parameters for the request log filters."""
+    """WHERE clause and parameters for the request log filters.
+
+    `after` is a (ts, id) cursor: only rows that sort after it (for paging by time).
+    """
     clauses: list[str] = []
     params: list[Any] = []
+    if after is not None:
+        clauses.append("(ts, id) > (?, ?)")
+        params.extend(after)
     if since is not None:
         clauses.append("ts >= ?")
         params.append(since)
+    if until is not None:
+        clauses.append("ts <= ?")
+        params.append(until)
     if model is not None:
         clauses.append("model = ?")
         params.append(model)
