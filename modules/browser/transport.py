@@ -1,4 +1,6 @@
-"""How an upstream call leaves the page: the Transport protocol and the response it gives."""
+"""How a request leaves the page: the Transport protocol, what it is asked to send, and the
+response it gives. Transports are small classes behind this seam (`fetch` today); the
+scripted fake in tests/support/fakes.py stands in for them in unit tests."""
 
 from __future__ import annotations
 
@@ -6,7 +8,18 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..upstream.body import UpstreamCall
+from ..upstream.body import ChatTurn
+from ..upstream.models import ArenaModel
+
+
+@dataclass(frozen=True, slots=True)
+class SendRequest:
+    """What to send, in terms every transport understands; each decides how it leaves."""
+
+    model: ArenaModel
+    turns: tuple[ChatTurn, ...]
+    # None starts a new chat; an id adds this turn to that upstream conversation.
+    continue_evaluation_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +35,8 @@ class UpstreamStream(Protocol):
     """An upstream response being received inside a page."""
 
     head: ResponseHead
+    # The upstream conversation this answer belongs to (for continuing it later).
+    evaluation_id: str | None
 
     def chunks(self) -> AsyncIterator[str]: ...
 
@@ -29,8 +44,8 @@ class UpstreamStream(Protocol):
 
 
 class Transport(Protocol):
-    """Sends one upstream call from an instance's page."""
+    """Sends one request from an instance's page."""
 
     name: str
 
-    async def open(self, call: UpstreamCall) -> UpstreamStream: ...
+    async def open(self, send: SendRequest) -> UpstreamStream: ...

@@ -8,10 +8,15 @@ import uuid
 from collections.abc import AsyncIterator
 
 from ..errors import InstanceFailed, UpstreamTimeout
-from ..upstream.body import UpstreamCall, body_to_text
+from ..upstream.body import (
+    UpstreamCall,
+    body_to_text,
+    build_create_evaluation,
+    build_post_to_evaluation,
+)
 from ..upstream.protocol import REQUEST_CONTENT_TYPE
 from .page_session import PageSession
-from .transport import ResponseHead
+from .transport import ResponseHead, SendRequest
 
 log = logging.getLogger(__name__)
 _POLL_MS = 1000  # a batch returns at least this often so silence can be timed
@@ -29,8 +34,10 @@ class FetchStream:
         done: bool,
         error: str | None,
         idle_timeout_s: float,
+        evaluation_id: str | None = None,
     ) -> None:
         self.head = head
+        self.evaluation_id = evaluation_id
         self._page = page
         self._id = stream_id
         self._pending = first
@@ -95,7 +102,11 @@ class FetchTransport:
         self._first_byte_timeout_s = first_byte_timeout_s
         self._idle_timeout_s = idle_timeout_s
 
-    async def open(self, call: UpstreamCall) -> FetchStream:
+    async def open(self, send: SendRequest) -> FetchStream:
+        """Build the upstream body for `send` and run it with the page's fetch()."""
+        return await self._open_call(_call_for(send))
+
+    async def _open_call(self, call: UpstreamCall) -> FetchStream:
         stream_id = uuid.uuid4().hex[:16]  # unique within the page; no shared counter
         body = body_to_text(call.body) if call.body is not None else None
         await self._page.evaluate(
@@ -137,4 +148,11 @@ class FetchTransport:
             batch["done"],
             batch["error"],
             self._idle_timeout_s,
+            call.session_id,
         )
+
+
+def _call_for(send: SendRequest) -> UpstreamCall:
+    if send.continue_evaluation_id is None:
+        return build_create_evaluation(send.turns, send.model)
+    return build_post_to_evaluation(send.continue_evaluation_id, send.turns, send.model)

@@ -9,6 +9,7 @@ from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 
+from ..browser.transport import SendRequest
 from ..errors import (
     ClientError,
     CoolDown,
@@ -25,7 +26,7 @@ from ..errors import (
 from ..pool.dispatcher import Lease
 from ..pool.instance import Instance
 from ..pool.pool import Pool
-from ..upstream.body import ChatTurn, build_create_evaluation
+from ..upstream.body import ChatTurn
 from ..upstream.events import Finish, MalformedLine, StreamErrorEvent, StreamEvent
 from ..upstream.failures import classify_failure
 from ..upstream.models import ArenaModel
@@ -115,9 +116,8 @@ class CompletionRunner:
         try:
             if inst.transport is None:
                 raise InstanceFailed(f"{inst.id}: no page", instance_id=inst.id)
-            call = build_create_evaluation(turns, model)
-            inst.last_evaluation_id = call.session_id
-            stream = await inst.transport.open(call)
+            stream = await inst.transport.open(SendRequest(model, tuple(turns)))
+            inst.last_evaluation_id = stream.evaluation_id
             if not 200 <= stream.head.status < 300:
                 body = "".join([c async for c in stream.chunks()])
                 raise classify_failure(stream.head.status, body, stream.head.retry_after, inst.id)
