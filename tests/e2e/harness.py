@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,9 @@ from api_server import create_app
 from modules.app.coordinator import Coordinator
 from modules.config import load_config
 from modules.local_arena import LocalArena
+from tests.support.polling import wait_for
+
+__all__ = ["Bridge", "running_bridge", "wait_for", "write_config"]
 
 
 @dataclass
@@ -52,20 +54,6 @@ class Bridge:
     async def model(self) -> str:
         models = await self.client.models.list()
         return next(m.id for m in models.data if m.id.startswith("local-echo"))
-
-
-async def wait_for(predicate: Callable[[], Any], timeout_s: float = 20, what: str = "") -> Any:
-    """Poll `predicate` (sync or async) until truthy; fail with `what` after the deadline."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s}s waiting for {what or predicate}")
-        await asyncio.sleep(0.05)
 
 
 def write_config(folder: Path, overrides: dict[str, Any]) -> Path:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -97,11 +95,3 @@ def parse_lines(text: str) -> list[tuple[str, Any]]:
 def joined(lines: list[tuple[str, Any]], prefix: str) -> str:
     """Concatenate the string payloads of one line kind."""
     return "".join(data for p, data in lines if p == prefix)
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 3.0) -> None:
-    """Poll `check` until it is true or the deadline passes (never a fixed long sleep)."""
-    deadline = time.monotonic() + timeout_s
-    while not await check():
-        assert time.monotonic() < deadline, "condition not reached before the deadline"
-        await asyncio.sleep(0.02)

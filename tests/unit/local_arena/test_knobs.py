@@ -18,10 +18,10 @@ from modules.local_arena import ArenaSettings, Knobs, LocalArena, expected_reply
 from modules.local_arena.__main__ import _parse_args, _start_knobs
 from modules.local_arena.replies import tokenize
 from modules.upstream import protocol
+from tests.support.polling import wait_for
 
 from .local_arena_support import (
     create,
-    eventually,
     joined,
     make_body,
     parse_lines,
@@ -136,7 +136,7 @@ async def test_stall_keeps_the_connection_open_until_the_client_leaves(arena: Lo
     async def released() -> bool:
         return (await snapshot(arena))["active_streams"] == 0
 
-    await eventually(released)
+    await wait_for(released, 3)
 
 
 async def test_arena_exit_ends_a_stall_promptly() -> None:
@@ -289,7 +289,7 @@ async def test_runs_standalone() -> None:
                 except httpx.TransportError:
                     return False
 
-            await eventually(serving, timeout_s=10)
+            await wait_for(serving, 10)
             assert (await anon.get("/_control")).json()["knobs"]["ttft_ms"] == 0
     finally:
         process.terminate()

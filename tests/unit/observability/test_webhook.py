@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from modules.observability.webhook import WebhookNotifier
 from modules.util.redact import redact_url
+from tests.support.polling import wait_for
 
 
 class Receiver:
@@ -57,13 +57,6 @@ def receiver() -> Iterator[Receiver]:
     rx.thread.join()
 
 
-async def _until(condition: Callable[[], bool], within_s: float = 5.0) -> None:
-    deadline = time.monotonic() + within_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
-
-
 def _dead_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -73,7 +66,7 @@ def _dead_port() -> int:
 async def test_delivers_json(receiver: Receiver) -> None:
     async with WebhookNotifier(receiver.url, timeout_s=2, retries=0) as hook:
         hook.notify({"rule": "errors", "state": "firing", "value": 0.4})
-        await _until(lambda: hook.delivered == 1)
+        await wait_for(lambda: hook.delivered == 1)
     assert receiver.bodies == [{"rule": "errors", "state": "firing", "value": 0.4}]
     assert receiver.paths == ["/hook?token=secret"]
 
@@ -84,7 +77,7 @@ async def test_retries_after_a_server_error(receiver: Receiver) -> None:
         receiver.url, timeout_s=2, retries=3, backoff_s=(0.01, 0.02)
     ) as hook:
         hook.notify({"n": 1})
-        await _until(lambda: hook.delivered == 1)
+        await wait_for(lambda: hook.delivered == 1)
         assert hook.failed == 0
     assert len(receiver.paths) == 3 and receiver.bodies == [{"n": 1}]
 
@@ -93,7 +86,7 @@ async def test_client_error_is_not_retried(receiver: Receiver) -> None:
     receiver.statuses = [400]
     async with WebhookNotifier(receiver.url, timeout_s=2, retries=3, backoff_s=(0.01,)) as hook:
         hook.notify({"n": 1})
-        await _until(lambda: hook.failed == 1)
+        await wait_for(lambda: hook.failed == 1)
     assert len(receiver.paths) == 1
 
 
@@ -109,7 +102,7 @@ async def test_dead_webhook_never_blocks_and_hides_the_token(
         hook.notify({"n": i})
     assert time.perf_counter() - started < 0.5
     assert hook.pending <= 10 and hook.dropped >= 990
-    await _until(lambda: hook.failed >= 1)
+    await wait_for(lambda: hook.failed >= 1)
     await hook.close(grace_s=0.1)
     await hook.close()  # idempotent
     hook.notify({"late": True})  # after close: counted, never raises

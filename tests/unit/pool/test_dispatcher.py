@@ -8,18 +8,13 @@ import pytest
 
 from modules.errors import Unavailable
 from modules.pool.instance import State
-from tests.unit.test_pool_recovery import FakeLauncher, _pool
+from modules.pool.pool import Pool
+from tests.support.fakes import FakeLauncher, ready_pool
+from tests.support.polling import wait_for
 
 
-async def _ready_pool(n: int):
-    pool = _pool(FakeLauncher(), instances=n)
-    pool.ensure_size()
-    for _ in range(200):
-        if pool.usable_count() == n:
-            break
-        await asyncio.sleep(0.01)
-    assert pool.usable_count() == n
-    return pool
+async def _ready_pool(n: int) -> Pool:
+    return await ready_pool(FakeLauncher(), n)
 
 
 async def test_no_servable_instance_fails_at_once() -> None:
@@ -38,11 +33,7 @@ async def test_waiters_are_released_when_the_last_instance_is_parked() -> None:
     (inst,) = pool.instances.values()
     lease = await pool.dispatcher.acquire()
     waiter = asyncio.create_task(pool.dispatcher.acquire())
-    for _ in range(100):
-        if len(pool.dispatcher.queue) == 1:
-            break
-        await asyncio.sleep(0.01)
-    assert len(pool.dispatcher.queue) == 1
+    await wait_for(lambda: len(pool.dispatcher.queue) == 1, 2, "a queued waiter")
     pool.park(inst, "challenge")
     with pytest.raises(Unavailable):
         await asyncio.wait_for(waiter, 1)

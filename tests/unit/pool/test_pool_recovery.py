@@ -4,42 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from modules.app.event_bus import EventBus
-from modules.config import BridgeConfig
-from modules.pool.instance import Instance, State
-from modules.pool.pool import Pool
-
-
-class FakePage:
-    def __init__(self) -> None:
-        self.alive = True
-
-
-class FakeLauncher:
-    """open() succeeds (a live fake page) unless `fail` is set; records every start."""
-
-    def __init__(self) -> None:
-        self.fail = False
-        self.opened: list[str] = []
-        self.gate: asyncio.Event | None = None
-
-    async def open(self, inst: Instance) -> None:
-        self.opened.append(inst.id)
-        if self.gate is not None:
-            await self.gate.wait()
-        if self.fail:
-            raise RuntimeError("browser has been closed")
-        inst.page = FakePage()  # type: ignore[assignment]
-
-    async def close(self, inst: Instance) -> None:
-        inst.page = None
-
-
-def _pool(launcher: FakeLauncher, *, instances: int, spares: int = 0) -> Pool:
-    config = BridgeConfig.model_validate(
-        {"pool": {"initial_instances": instances, "warm_spares": spares}}
-    )
-    return Pool(config, launcher, EventBus())  # type: ignore[arg-type]
+from modules.pool.instance import State
+from tests.support.fakes import FakeLauncher, make_pool
+from tests.support.polling import wait_for
 
 
 async def _settle() -> None:
@@ -49,13 +16,13 @@ async def _settle() -> None:
 
 async def test_several_deaths_at_once_start_one_replacement_each() -> None:
     launcher = FakeLauncher()
-    pool = _pool(launcher, instances=3)
+    pool = make_pool(launcher, instances=3)
     pool.ensure_size()
     await _settle()
     first = list(pool.instances.values())
     assert all(i.base_state is State.READY for i in first)
     for inst in first:  # one browser died: every page is dead at the same moment
-        inst.page.alive = False  # type: ignore[union-attr]
+        inst.page.alive = False  # type: ignore[union-attr,misc]
     for inst in first:
         pool.mark_failed(inst, "browser disconnected")
         pool.mark_failed(inst, "probe: page is gone")  # a second report changes nothing
@@ -67,7 +34,7 @@ async def test_several_deaths_at_once_start_one_replacement_each() -> None:
 
 async def test_a_warm_spare_is_promoted_before_any_cold_start() -> None:
     launcher = FakeLauncher()
-    pool = _pool(launcher, instances=1, spares=1)
+    pool = make_pool(launcher, instances=1, spares=1)
     pool.ensure_size()
     await _settle()
     (serving,) = [i for i in pool.instances.values() if not i.spare]
@@ -85,7 +52,7 @@ async def test_a_warm_spare_is_promoted_before_any_cold_start() -> None:
 async def test_failures_that_began_together_count_as_one_backoff_round() -> None:
     launcher = FakeLauncher()
     launcher.gate = asyncio.Event()
-    pool = _pool(launcher, instances=4)
+    pool = make_pool(launcher, instances=4)
     pool.ensure_size()
     await _settle()
     launcher.fail = True
@@ -93,8 +60,7 @@ async def test_failures_that_began_together_count_as_one_backoff_round() -> None
     await _settle()
     assert pool._failures_in_row == 1  # one round: the next starts wait 0.5 s, not 10 s
     launcher.fail = False
-    async with asyncio.timeout(5):  # the retry round starts after its 0.5 s backoff
-        while pool.usable_count() < 4:
-            await asyncio.sleep(0.02)
+    # the retry round starts after its 0.5 s backoff
+    await wait_for(lambda: pool.usable_count() == 4, 5, "the retry round")
     assert pool.usable_count() == 4 and pool._failures_in_row == 0
     await pool.close()
