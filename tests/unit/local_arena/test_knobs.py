@@ -9,7 +9,6 @@ import socket
 import sys
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,6 +17,7 @@ from modules.local_arena import ArenaSettings, Knobs, LocalArena, expected_reply
 from modules.local_arena.__main__ import _parse_args, _start_knobs
 from modules.local_arena.replies import tokenize
 from modules.upstream import protocol
+from tests.support import ROOT
 from tests.support.polling import wait_for
 
 from .local_arena_support import (
@@ -30,7 +30,7 @@ from .local_arena_support import (
 )
 
 FAST = ArenaSettings(knobs=Knobs(tokens_per_s=2000, ttft_ms=0))
-ROOT = Path(__file__).resolve().parents[2]
+
 REPLY_TOKENS = tokenize(expected_reply("local-echo-1", "hello arena"))
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 
 from modules.observability.metrics import METRIC_NAMES, BridgeMetrics
 from modules.observability.records import RequestRecord
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "ops" / "grafana" / "lmarena-bridge-dashboard.json"
 RULES = ROOT / "ops" / "prometheus" / "alerts.yml"
 NAME = re.compile(r"\bbridge_[a-z0-9_]+")
