@@ -14,6 +14,7 @@ from modules.app.coordinator import Coordinator
 from modules.config import BridgeConfig
 from modules.http import admin_routes, openai_routes, ops_routes
 from modules.http.auth import Guard
+from modules.http.deps import GuardDep
 from modules.http.errors import install_error_handlers
 from modules.http.origin_guard import install_origin_guard
 
@@ -49,8 +50,7 @@ def _mount_gui(app: FastAPI) -> None:
         return
 
     @app.get("/", include_in_schema=False)
-    async def index(request: Request) -> Response:
-        guard: Guard = request.app.state.guard
+    async def index(request: Request, guard: GuardDep) -> Response:
         if not guard.admin_required and not guard.admin_ok(request):
             return Response("The GUI is served on loopback only (set auth.admin_key).", 403)
         return FileResponse(GUI_DIR / "index.html")

@@ -11,19 +11,24 @@ from typing import Any
 
 from ..browser.driver import BrowserDriver
 from ..config import BridgeConfig
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, NotFound, ShuttingDown
 from ..observability.hub import ObservabilityHub
+from ..observability.log_entry import PRIVATE
+from ..openai_api.convert import to_chat_turns
+from ..openai_api.schema import ChatCompletionRequest
 from ..pool.health_monitor import HealthMonitor
 from ..pool.instance import Instance, State
 from ..pool.launcher import InstanceLauncher
 from ..pool.pool import Pool
 from ..scaling.autoscaler import Autoscaler
+from ..service.chat_job import ChatJob
 from ..service.model_catalog import ModelCatalog
 from ..service.runner import CompletionRunner
 from ..util.recurring import RecurringTask
 from .console_log import ConsoleLog, config_secrets
 from .event_bus import EventBus
 from .runtime_settings import SettingsManager
+from .views import CoordinatorViews
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +40,7 @@ def data_dir(config: BridgeConfig) -> Path:
     return (base / config.storage.path).resolve()
 
 
-class Coordinator:
+class Coordinator(CoordinatorViews):
     """Async context manager: starts the pool and its helpers, shuts them down in order."""
 
     def __init__(
@@ -118,37 +123,20 @@ class Coordinator:
             while self.pool.usable_count() < count:
                 await asyncio.sleep(0.05)
 
-    # --- views -------------------------------------------------------------
-    def status(self) -> dict[str, Any]:
-        instances = self.pool.instances.values()
-        return {
-            "pool": {
-                "total": len(self.pool.active()),
-                "target": self.pool.target,
-                "by_state": {k: v for k, v in self.pool.counts().items() if v},
-                "usable": self.pool.usable_count(),
-                "in_flight": sum(i.in_flight for i in instances),
-                "capacity": sum(i.max_concurrent for i in instances if i.usable),
-                "restarts": self.pool.restarts,
-            },
-            "queue": {
-                "depth": len(self.pool.dispatcher.queue),
-                "max_size": self.pool.dispatcher.queue.max_size,
-            },
-            "strategy": self.pool.dispatcher.strategy.name,
-            "autoscaler": self.autoscaler.view(),
-            "rates": self.obs.rates(),
-            "browsers": [
-                {"label": h.label, "pid": h.pid, "remote": h.remote, "contexts": h.contexts}
-                for h in self.driver.hosts
-                if not h.lost
-            ],
-            "accepting": self.accepting,
-            "uptime_s": round(time.time() - self.started_at, 1),
-        }
-
-    def instances(self) -> list[dict[str, Any]]:
-        return [i.describe() for i in sorted(self.pool.instances.values(), key=lambda i: i.seq)]
+    # --- requests --------------------------------------------------------
+    async def submit(self, request: ChatCompletionRequest) -> ChatJob:
+        """Accept a validated request: resolve its model, convert it, start its events."""
+        if not self.accepting:
+            raise ShuttingDown("The bridge is shutting down.", retry_after_s=5)
+        arena = self.config.arena
+        model = await self.catalog.resolve(request.model, arena.page_load_timeout_s)
+        turns = to_chat_turns(request, model, url_allowlist=arena.attachment_url_allowlist)
+        job = ChatJob(request, model, turns, on_finish=self.obs.record_request)
+        if self.config.logging.log_prompts:  # off by default: prompts are private
+            text = turns[-1].text[:2000]  # private: stderr only, never the console or the feed
+            log.info("%s prompt for %s: %r", job.id, request.model, text, extra=PRIVATE)
+        job.attach(self.runner.run(job))
+        return job
 
     async def _publish_summary(self) -> None:
         self.obs.update_gauges()

@@ -4,7 +4,7 @@ scripted fake in tests/support/fakes.py stands in for them in unit tests."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -38,7 +38,7 @@ class UpstreamStream(Protocol):
     # The upstream conversation this answer belongs to (for continuing it later).
     evaluation_id: str | None
 
-    def chunks(self) -> AsyncIterator[str]: ...
+    def chunks(self) -> AsyncGenerator[str, None]: ...
 
     async def aclose(self) -> None: ...
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from ..errors import InstanceFailed, UpstreamTimeout
 from ..upstream.body import (
@@ -45,7 +45,7 @@ class FetchStream:
         self._error = error
         self._idle_timeout_s = idle_timeout_s
 
-    async def chunks(self) -> AsyncIterator[str]:
+    async def chunks(self) -> AsyncGenerator[str, None]:
         loop = asyncio.get_running_loop()
         last_data = loop.time()
         while True:

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
-from ..app.coordinator import Coordinator
 from ..errors import ModelNotFound
 from ..upstream.models import ArenaModel
 from .chat import chat_completions
+from .deps import CoordinatorDep, require_api_key
 
-
-def _require_key(request: Request) -> None:
-    request.app.state.guard.check_api(request)
-
-
-router = APIRouter(prefix="/v1", dependencies=[Depends(_require_key)])
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)])
 router.add_api_route("/chat/completions", chat_completions, methods=["POST"])
 
 
@@ -32,16 +27,14 @@ def _model_object(model: ArenaModel, created: int) -> dict[str, Any]:
 
 
 @router.get("/models")
-async def list_models(request: Request) -> dict[str, Any]:
-    coord: Coordinator = request.app.state.coordinator
+async def list_models(coord: CoordinatorDep) -> dict[str, Any]:
     created = int(coord.started_at)
-    return {"object": "list", "data": [_model_object(m, created) for m in coord.catalog.list()]}
+    return {"object": "list", "data": [_model_object(m, created) for m in coord.models()]}
 
 
 @router.get("/models/{model_id:path}")
-async def get_model(model_id: str, request: Request) -> dict[str, Any]:
-    coord: Coordinator = request.app.state.coordinator
-    for model in coord.catalog.list():
+async def get_model(model_id: str, coord: CoordinatorDep) -> dict[str, Any]:
+    for model in coord.models():
         if model.public_name == model_id:
             return _model_object(model, int(coord.started_at))
     raise ModelNotFound(f"The model '{model_id}' does not exist", param="model")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from modules.openai_api.answer import Answer, image_markdown, url_citations
 from modules.openai_api.chunks import (
     ChunkBuilder,
     build_completion,
     estimate_tokens,
-    image_markdown,
     usage_for,
 )
 from modules.openai_api.convert import to_chat_turns
@@ -20,6 +20,7 @@ from modules.openai_api.schema import (
 )
 
 __all__ = [
+    "Answer",
     "ChatCompletionRequest",
     "ChatMessage",
     "ChunkBuilder",
@@ -32,6 +33,7 @@ __all__ = [
     "estimate_tokens",
     "image_markdown",
     "to_chat_turns",
+    "url_citations",
     "usage_for",
     "validate_request",
 ]

@@ -37,6 +37,10 @@ class ChunkBuilder:
         """A piece of reasoning, as `reasoning_content` (the DeepSeek-style field)."""
         return self._chunk({"reasoning_content": text})
 
+    def annotations_chunk(self, annotations: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """Citations (`url_citation` annotations) of the text sent so far."""
+        return self._chunk({"annotations": list(annotations)})
+
     def finish_chunk(self, reason: str) -> dict[str, Any]:
         """The last choice chunk: empty delta and the finish reason."""
         return self._chunk({}, finish_reason=reason)
@@ -67,11 +71,14 @@ def build_completion(
     completion_id: str | None = None,
     *,
     created: int | None = None,
+    annotations: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """Build the non-stream `chat.completion` object."""
     message: dict[str, Any] = {"role": "assistant", "content": text}
     if reasoning:
         message["reasoning_content"] = reasoning
+    if annotations:
+        message["annotations"] = list(annotations)
     return {
         "id": completion_id or _new_id(),
         "object": "chat.completion",
@@ -98,8 +105,3 @@ def usage_for(prompt_texts: Iterable[str], completion_text: str) -> dict[str, in
         "completion_tokens": completion,
         "total_tokens": prompt + completion,
     }
-
-
-def image_markdown(urls: Sequence[str]) -> str:
-    """Markdown that shows generated images in chat clients."""
-    return "\n\n".join(f"![image]({url})" for url in urls)

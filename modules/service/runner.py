@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import assert_never
 
-from ..browser.transport import SendRequest
+from ..browser.transport import SendRequest, UpstreamStream
 from ..errors import (
     ClientError,
     CoolDown,
@@ -26,38 +26,22 @@ from ..errors import (
 from ..pool.dispatcher import Lease
 from ..pool.instance import Instance
 from ..pool.pool import Pool
-from ..upstream.body import ChatTurn
-from ..upstream.events import Finish, MalformedLine, StreamErrorEvent, StreamEvent
+from ..upstream.events import (
+    Citation,
+    ClientEvent,
+    Finish,
+    ImageOutput,
+    MalformedLine,
+    ReasoningDelta,
+    StreamErrorEvent,
+    StreamEvent,
+    TextDelta,
+)
 from ..upstream.failures import classify_failure
-from ..upstream.models import ArenaModel
 from ..upstream.parser import StreamParser
+from .chat_job import ChatJob
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class RouteInfo:
-    """Where a request went and why; becomes response headers and a history row."""
-
-    strategy: str = ""
-    instance_id: str | None = None
-    queue_wait_s: float = 0.0
-    attempts: int = 0
-    failovers: list[str] = field(default_factory=list)
-    started: float = field(default_factory=time.monotonic)
-    first_token_at: float | None = None
-    error_kind: str | None = None
-
-    def headers(self) -> dict[str, str]:
-        out = {
-            "x-bridge-strategy": self.strategy,
-            "x-bridge-instance": self.instance_id or "",
-            "x-bridge-queue-ms": str(round(self.queue_wait_s * 1000)),
-            "x-bridge-attempts": str(self.attempts),
-        }
-        if self.failovers:
-            out["x-bridge-failover"] = "; ".join(self.failovers)[:500]
-        return out
 
 
 @dataclass(slots=True)
@@ -76,9 +60,9 @@ class CompletionRunner:
         self.max_retries = max_retries
         self._bg: set[asyncio.Task[None]] = set()
 
-    async def run(
-        self, model: ArenaModel, turns: Sequence[ChatTurn], route: RouteInfo
-    ) -> AsyncGenerator[StreamEvent, None]:
+    async def run(self, job: ChatJob) -> AsyncGenerator[ClientEvent, None]:
+        """The job's events; each is folded into `job.answer` before it is passed on."""
+        route = job.route
         tried: set[str] = set()
         while True:
             # Known before any wait, so a stream that starts while queued still names it.
@@ -92,13 +76,14 @@ class CompletionRunner:
             try:
                 # aclosing: when the client leaves, the attempt's finally (which frees the
                 # slot and aborts the page's fetch) runs now, not at garbage collection.
-                async with aclosing(self._attempt(lease, model, turns, route)) as attempt:
+                async with aclosing(self._attempt(lease, job)) as attempt:
                     async for event in attempt:
                         emitted = True
+                        job.answer.add(event)
                         yield event
                 return
             except (RetryElsewhere, CoolDown, NeedsAttention) as err:
-                route.error_kind = err.label
+                route.error_label = err.label
                 if emitted or route.attempts > self.max_retries:
                     raise
                 tried.add(lease.instance.id)
@@ -106,22 +91,20 @@ class CompletionRunner:
                 self._pool.on_retry()
                 log.info("retrying elsewhere after %s", err.message)
 
-    async def _attempt(
-        self, lease: Lease, model: ArenaModel, turns: Sequence[ChatTurn], route: RouteInfo
-    ) -> AsyncGenerator[StreamEvent, None]:
+    async def _attempt(self, lease: Lease, job: ChatJob) -> AsyncGenerator[ClientEvent, None]:
         inst = lease.instance
-        started = time.monotonic()
+        started = job.clock()
         stream = None
         ok = False
         try:
             if inst.transport is None:
                 raise InstanceFailed(f"{inst.id}: no page", instance_id=inst.id)
-            stream = await inst.transport.open(SendRequest(model, tuple(turns)))
+            stream = await inst.transport.open(SendRequest(job.model, job.turns))
             inst.last_evaluation_id = stream.evaluation_id
             if not 200 <= stream.head.status < 300:
                 body = "".join([c async for c in stream.chunks()])
                 raise classify_failure(stream.head.status, body, stream.head.retry_after, inst.id)
-            async with aclosing(self._events(stream, inst, route, started)) as events:
+            async with aclosing(self._events(stream, inst, job, started)) as events:
                 async for event in events:
                     yield event
             ok = True
@@ -132,44 +115,25 @@ class CompletionRunner:
             ok = True  # the site rejected the content; the instance itself is fine
             raise
         finally:
-            self._finish(lease, inst, stream, ok, time.monotonic() - started)
+            self._finish(lease, inst, stream, ok, job.clock() - started)
 
     async def _events(
-        self, stream, inst: Instance, route: RouteInfo, started: float
-    ) -> AsyncGenerator[StreamEvent, None]:
+        self, stream: UpstreamStream, inst: Instance, job: ChatJob, started: float
+    ) -> AsyncGenerator[ClientEvent, None]:
         parser = StreamParser()
         seen = _Seen()
         async with aclosing(stream.chunks()) as chunks:
             async for chunk in chunks:
                 for event in parser.feed(chunk):
-                    if self._accept(event, inst, route, started, seen):
-                        yield event
+                    if (passed := _accept(event, inst, job, started, seen)) is not None:
+                        yield passed
         for event in parser.finish():
-            if self._accept(event, inst, route, started, seen):
-                yield event
+            if (passed := _accept(event, inst, job, started, seen)) is not None:
+                yield passed
         if not seen.finished:
             raise StreamCut(
                 f"{inst.id}: the stream ended without a finish line", instance_id=inst.id
             )
-
-    @staticmethod
-    def _accept(
-        event: StreamEvent, inst: Instance, route: RouteInfo, started: float, seen: _Seen
-    ) -> bool:
-        """Whether to pass `event` on; raises for an in-stream error (a3:)."""
-        if isinstance(event, MalformedLine):
-            log.debug("%s: skipped malformed line (%s)", inst.id, event.reason)
-            return False
-        if isinstance(event, StreamErrorEvent):
-            cls = UpstreamStreamError if seen.content else UpstreamServerError
-            raise cls(f"{inst.id}: the site reported: {event.message}", instance_id=inst.id)
-        if isinstance(event, Finish):
-            seen.finished = True
-        elif route.first_token_at is None:
-            route.first_token_at = time.monotonic()
-            inst.ttft.update(route.first_token_at - started)  # this attempt only
-        seen.content = True
-        return True
 
     def _on_failure(self, inst: Instance, err: UpstreamError) -> None:
         inst.last_error = err.message
@@ -185,7 +149,14 @@ class CompletionRunner:
         elif isinstance(err, InstanceFailed | StreamCut | UpstreamTimeout | UpstreamServerError):
             self._pool.mark_failed(inst, err.message)
 
-    def _finish(self, lease: Lease, inst: Instance, stream, ok: bool, elapsed: float) -> None:
+    def _finish(
+        self,
+        lease: Lease,
+        inst: Instance,
+        stream: UpstreamStream | None,
+        ok: bool,
+        elapsed: float,
+    ) -> None:
         # Runs on success, failure and cancellation alike: the slot is freed synchronously,
         # the in-page abort runs in the background so a cancelled client never blocks it.
         if ok:
@@ -198,3 +169,32 @@ class CompletionRunner:
             task = asyncio.get_running_loop().create_task(stream.aclose())
             self._bg.add(task)
             task.add_done_callback(self._bg.discard)
+
+
+def _accept(
+    event: StreamEvent, inst: Instance, job: ChatJob, started: float, seen: _Seen
+) -> ClientEvent | None:
+    """The event to pass on, or None; raises for an in-stream error (a3:)."""
+    match event:
+        case MalformedLine():
+            log.debug("%s: skipped malformed line (%s)", inst.id, event.reason)
+            return None
+        case StreamErrorEvent():
+            cls = UpstreamStreamError if seen.content else UpstreamServerError
+            raise cls(f"{inst.id}: the site reported: {event.message}", instance_id=inst.id)
+        case Finish():
+            seen.finished = True
+        case Citation():
+            pass  # sources are not the answer: they do not start the clock for TTFT
+        case TextDelta() | ReasoningDelta() | ImageOutput():
+            _first_token(job, inst, started)
+        case _:
+            assert_never(event)
+    seen.content = True
+    return event
+
+
+def _first_token(job: ChatJob, inst: Instance, started: float) -> None:
+    if job.route.first_token_at is None:
+        job.route.first_token_at = job.clock()
+        inst.ttft.update(job.route.first_token_at - started)  # this attempt only

@@ -12,6 +12,7 @@ from modules.upstream.body import (
 )
 from modules.upstream.events import (
     Citation,
+    ClientEvent,
     Finish,
     ImageOutput,
     MalformedLine,
@@ -29,6 +30,7 @@ __all__ = [
     "Attachment",
     "ChatTurn",
     "Citation",
+    "ClientEvent",
     "Finish",
     "ImageOutput",
     "MalformedLine",

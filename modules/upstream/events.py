@@ -33,7 +33,7 @@ class ImageOutput:
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """Search citations (`ac:`), passed through as decoded JSON."""
+    """Search citations (`ac:`), passed through as decoded JSON (`{"sources": [...]}`)."""
 
     data: object
     participant: str = "a"
@@ -71,3 +71,5 @@ class MalformedLine:
 StreamEvent = (
     TextDelta | ReasoningDelta | ImageOutput | Citation | StreamErrorEvent | Finish | MalformedLine
 )
+# What the runner passes on to the client side (errors raise, malformed lines are dropped).
+ClientEvent = TextDelta | ReasoningDelta | ImageOutput | Citation | Finish
