@@ -12,7 +12,7 @@ import asyncio
 import itertools
 import json
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,7 +108,7 @@ class ScriptedStream:
     def closed(self) -> bool:
         return self._closed.is_set()
 
-    async def chunks(self) -> AsyncIterator[str]:
+    async def chunks(self) -> AsyncGenerator[str, None]:
         for step in self._steps:
             if self.closed:
                 return
@@ -254,3 +254,18 @@ def by_state(pool: Pool, state: State) -> list[Instance]:
     return sorted(
         (i for i in pool.instances.values() if i.base_state is state), key=lambda i: i.seq
     )
+
+
+def make_job(text: str = "hello", *, stream: bool = False, records: list[Any] | None = None) -> Any:
+    """A ChatJob for one user message; finished records land in `records`."""
+    from modules.openai_api.schema import validate_request
+    from modules.service.chat_job import ChatJob
+    from modules.upstream.body import ChatTurn
+    from modules.upstream.models import ArenaModel
+
+    request = validate_request(
+        {"model": "m-1", "stream": stream, "messages": [{"role": "user", "content": text}]}
+    )
+    sink = records if records is not None else []
+    model = ArenaModel("00000000-0000-0000-0000-000000000001", "m-1", "org")
+    return ChatJob(request, model, [ChatTurn("user", text)], on_finish=sink.append)

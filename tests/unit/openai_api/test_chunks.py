@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from modules.openai_api.answer import image_markdown
 from modules.openai_api.chunks import (
     ChunkBuilder,
     build_completion,
     estimate_tokens,
-    image_markdown,
     usage_for,
 )
 from modules.openai_api.errors import error_body
