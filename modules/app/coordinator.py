@@ -60,7 +60,7 @@ class Coordinator(CoordinatorViews):
         self.runner = CompletionRunner(self.pool, max_retries=config.balancer.max_retries)
         self.obs = ObservabilityHub(config, data_dir(config), self.bus, self.pool)
         self.health = HealthMonitor(config, self.pool, self.launcher)
-        self.autoscaler = Autoscaler(config, self.pool, self.driver, self.bus, self.obs)
+        self.autoscaler = Autoscaler(config, self.pool, self.driver, self.bus)
         self.settings = SettingsManager(config, self.pool, self.autoscaler)
         self.accepting = True
         self._tasks = [

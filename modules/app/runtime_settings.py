@@ -123,7 +123,7 @@ class SettingsManager:
             pool.max_concurrent = new.max_concurrent_per_instance
             for inst in pool.instances.values():
                 if inst.spec.max_concurrent is None:  # an instance's own setting wins
-                    inst.max_concurrent = new.max_concurrent_per_instance
+                    inst.set_max_concurrent(new.max_concurrent_per_instance)
         judge_keys = {
             "min_instances",
             "max_instances",

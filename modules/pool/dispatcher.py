@@ -77,8 +77,7 @@ class Dispatcher:
 
     @staticmethod
     def _reserve(instance: Instance) -> None:
-        instance.in_flight += 1
-        instance.last_used_at = time.monotonic()
+        instance.reserve(time.monotonic())
 
     async def acquire(self, exclude: set[str] | None = None) -> Lease:
         """A lease on an instance; waits in the FIFO queue; 503 (Unavailable) when it cannot."""
@@ -142,7 +141,7 @@ class Dispatcher:
         if lease.released:
             return
         lease.released = True
-        lease.instance.in_flight = max(0, lease.instance.in_flight - 1)
+        lease.instance.release()
         if service_s is not None:
             self.service_time.update(service_s)
         self.on_release(lease.instance)
@@ -152,7 +151,7 @@ class Dispatcher:
         # A waiter was handed this instance but gave up (timeout/cancel) at the same moment.
         if instance is None:
             return
-        instance.in_flight = max(0, instance.in_flight - 1)
+        instance.release()
         self.on_release(instance)
         self.wake()
 
@@ -164,5 +163,5 @@ class Dispatcher:
                 return
             self._reserve(instance)
             if not self.queue.wake_next(instance):
-                instance.in_flight -= 1
+                instance.release()
                 return

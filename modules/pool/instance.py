@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from enum import StrEnum
@@ -16,6 +17,8 @@ from .snapshot import InstanceSnapshot
 if TYPE_CHECKING:
     from ..browser.page_session import PageSession
     from ..browser.transport import Transport
+
+log = logging.getLogger(__name__)
 
 
 class State(StrEnum):
@@ -68,6 +71,7 @@ class Instance:
         on_state: StateListener,
         clock: Callable[[], float] = time.monotonic,
         spec: InstanceSpec | None = None,
+        spare: bool = False,
     ) -> None:
         self.id = instance_id
         self.seq = seq
@@ -86,15 +90,25 @@ class Instance:
         self.session_started_mono = clock()
         self.session_requests = 0
         self.total_requests = 0
-        self.in_flight = 0
+        self._in_flight = 0
         self.last_used_at: float | None = None
         self.last_evaluation_id: str | None = None
         self.latency = Ewma(ewma_alpha)
         self.ttft = Ewma(ewma_alpha)
         self.health = HealthScore(failure_threshold, clock=clock)
-        self.cooling_until = 0.0
+        self._cooling_until = 0.0
         self.last_error: str | None = None
-        self.spare = False  # a warm spare: loaded, idle, gets no traffic until promoted
+        self.spare = spare  # a warm spare: loaded, idle, gets no traffic until promoted
+
+    @property
+    def in_flight(self) -> int:
+        """Requests holding a slot now (reserve/release keep it between 0 and the holds)."""
+        return self._in_flight
+
+    @property
+    def cooling_until(self) -> float:
+        """Monotonic time at which a cool-down ends (0 when none was ever set)."""
+        return self._cooling_until
 
     @property
     def base_state(self) -> State:
@@ -130,7 +144,64 @@ class Instance:
         self._on_state(self, old_visible, self.state.value, reason)
         return True
 
+    # --- the only writers of the counters and links above --------------------
+    def reserve(self, now: float) -> None:
+        """Hold one slot for a request."""
+        self._in_flight += 1
+        self.last_used_at = now
+
+    def release(self) -> None:
+        """Give one slot back; a release without a hold is a bug, logged and not counted."""
+        if self._in_flight == 0:
+            log.error("%s: released a slot it did not hold", self.id)
+            return
+        self._in_flight -= 1
+
+    def finish_request(self, ok: bool, elapsed_s: float) -> None:
+        """Count one request that ran here; a success also counts as good health."""
+        self.total_requests += 1
+        self.session_requests += 1
+        if ok:
+            self.health.mark_good()
+            self.latency.update(elapsed_s)
+
+    def note_first_token(self, ttft_s: float) -> None:
+        self.ttft.update(ttft_s)
+
+    def note_evaluation(self, evaluation_id: str | None) -> None:
+        """The upstream conversation this instance's last request used."""
+        self.last_evaluation_id = evaluation_id
+
+    def note_error(self, reason: str) -> None:
+        self.last_error = reason
+
+    def cool_down_until(self, deadline: float, reason: str) -> None:
+        """Rest until `deadline` (monotonic); the state becomes COOLING_DOWN."""
+        self._cooling_until = deadline
+        self.set_state(State.COOLING_DOWN, reason)
+
+    def promote(self) -> None:
+        """A warm spare starts taking traffic."""
+        self.spare = False
+
+    def set_max_concurrent(self, limit: int) -> None:
+        self.max_concurrent = max(1, limit)
+
+    def attach(self, page: PageSession, transport: Transport, browser_label: str) -> None:
+        """Link the instance to its (new) page and the transport that sends from it."""
+        self.page, self.transport, self.browser_label = page, transport, browser_label
+
+    def detach(self) -> PageSession | None:
+        """Unlink the page (the caller closes it); the instance can no longer send."""
+        page, self.page, self.transport = self.page, None, None
+        return page
+
+    def set_identity(self, identity: SessionIdentity) -> None:
+        """Who the site thinks this instance is (read from the page's cookies)."""
+        self.identity = identity
+
     def new_session(self) -> None:
+        """A fresh session started: its age and request budget start again."""
         self.session_started_at = time.time()
         self.session_started_mono = self._clock()
         self.session_requests = 0

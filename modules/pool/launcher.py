@@ -44,18 +44,17 @@ class InstanceLauncher:
             await page.close()
             raise
         self._attach(instance, page, host.label + (f" (pid {host.pid})" if host.pid else ""))
-        instance.identity = decode_identity(await page.cookies())
+        instance.set_identity(decode_identity(await page.cookies()))
         instance.new_session()
 
     def _attach(self, instance: Instance, page: PageSession, label: str) -> None:
         arena = self._config.arena
-        instance.page = page
-        instance.browser_label = label
-        instance.transport = FetchTransport(
+        transport = FetchTransport(
             page,
             first_byte_timeout_s=arena.first_byte_timeout_s,
             idle_timeout_s=arena.idle_timeout_s,
         )
+        instance.attach(page, transport, label)
 
     async def _load(self, page: PageSession) -> None:
         status = await page.goto(self._config.arena.url, self._config.arena.page_load_timeout_s)
@@ -77,7 +76,7 @@ class InstanceLauncher:
         except Exception as err:
             log.debug("%s reload: %s", instance.id, err)
             return False
-        instance.identity = decode_identity(await instance.page.cookies())
+        instance.set_identity(decode_identity(await instance.page.cookies()))
         return True
 
     async def move_to_visible(self, instance: Instance) -> None:
@@ -102,6 +101,6 @@ class InstanceLauncher:
             await old.close()
 
     async def close(self, instance: Instance) -> None:
-        page, instance.page, instance.transport = instance.page, None, None
+        page = instance.detach()
         if page is not None:
             await page.close()

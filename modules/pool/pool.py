@@ -105,8 +105,8 @@ class Pool:
             failure_threshold=self.config.health.failure_threshold,
             on_state=self._emit_state,
             spec=self._with_proxy(spec or InstanceSpec()),
+            spare=spare,
         )
-        inst.spare = spare
         self.instances[inst.id] = inst
         self._emit_state(inst, "new", State.STARTING.value, "spare" if spare else "starting")
         self._spawn(self._start(inst))
@@ -130,16 +130,17 @@ class Pool:
         try:
             await self._launcher.open(inst)
         except NeedsAttention as err:
-            inst.last_error = err.message
+            inst.note_error(err.message)
             self._failures_in_row = 0
             self.park(inst, err.message)
             return
         except Exception as err:
             self._failures_in_row = max(self._failures_in_row, rounds + 1)
-            inst.last_error = getattr(err, "message", str(err))
-            log.warning("%s failed to start: %s", inst.id, inst.last_error)
+            reason = getattr(err, "message", str(err))
+            inst.note_error(reason)
+            log.warning("%s failed to start: %s", inst.id, reason)
             if inst.can_become(State.UNHEALTHY):
-                inst.set_state(State.UNHEALTHY, f"start failed: {inst.last_error}")
+                inst.set_state(State.UNHEALTHY, f"start failed: {reason}")
                 self.replace(inst, "start failed")
             return
         finally:
@@ -159,7 +160,7 @@ class Pool:
         spares = [i for i in self.active() if i.spare]
         while missing > 0 and spares:  # promote a warm spare: a swap, not a cold start
             spare = spares.pop()
-            spare.spare = False
+            spare.promote()
             missing -= 1
             log.info("promoted warm spare %s", spare.id)
             self.dispatcher.wake()
@@ -208,8 +209,7 @@ class Pool:
     def cool_down(self, inst: Instance, retry_after_s: float, reason: str) -> None:
         if not inst.can_become(State.COOLING_DOWN):
             return
-        inst.cooling_until = time.monotonic() + retry_after_s
-        inst.set_state(State.COOLING_DOWN, reason)
+        inst.cool_down_until(time.monotonic() + retry_after_s, reason)
         asyncio.get_running_loop().call_later(retry_after_s, self._cool_done, inst)
 
     def _cool_done(self, inst: Instance) -> None:
@@ -228,7 +228,7 @@ class Pool:
 
     def mark_failed(self, inst: Instance, reason: str) -> None:
         """Count a failure; dead pages and repeated failures make the instance unhealthy."""
-        inst.last_error = reason
+        inst.note_error(reason)
         inst.health.mark_bad(reason)
         dead = inst.page is None or not inst.page.alive
         if (dead or inst.health.is_unhealthy) and inst.can_become(State.UNHEALTHY):

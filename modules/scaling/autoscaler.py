@@ -17,7 +17,6 @@ from .measure import container_memory_limit_mb, process_tree_stats
 
 if TYPE_CHECKING:
     from ..browser.driver import BrowserDriver
-    from ..observability.hub import ObservabilityHub
     from ..pool.pool import Pool
 
 log = logging.getLogger(__name__)
@@ -32,13 +31,11 @@ class Autoscaler:
         pool: Pool,
         driver: BrowserDriver,
         bus: EventBus,
-        obs: ObservabilityHub,
     ) -> None:
         self.enabled = config.autoscale.enabled
         self._pool = pool
         self._driver = driver
         self._bus = bus
-        self._obs = obs
         settings = ScaleSettings.from_config(config.pool, config.autoscale)
         limit = container_memory_limit_mb()
         if limit is not None and limit * 0.8 < settings.max_memory_mb:

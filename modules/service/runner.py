@@ -100,7 +100,7 @@ class CompletionRunner:
             if inst.transport is None:
                 raise InstanceFailed(f"{inst.id}: no page", instance_id=inst.id)
             stream = await inst.transport.open(SendRequest(job.model, job.turns))
-            inst.last_evaluation_id = stream.evaluation_id
+            inst.note_evaluation(stream.evaluation_id)
             if not 200 <= stream.head.status < 300:
                 body = "".join([c async for c in stream.chunks()])
                 raise classify_failure(stream.head.status, body, stream.head.retry_after, inst.id)
@@ -136,7 +136,7 @@ class CompletionRunner:
             )
 
     def _on_failure(self, inst: Instance, err: UpstreamError) -> None:
-        inst.last_error = err.message
+        inst.note_error(err.message)
         self._pool.on_upstream_error(err.label)
         if isinstance(err, CoolDown):
             self._pool.cool_down(inst, err.retry_after_s, err.message)
@@ -159,11 +159,7 @@ class CompletionRunner:
     ) -> None:
         # Runs on success, failure and cancellation alike: the slot is freed synchronously,
         # the in-page abort runs in the background so a cancelled client never blocks it.
-        if ok:
-            inst.health.mark_good()
-            inst.latency.update(elapsed)
-        inst.total_requests += 1
-        inst.session_requests += 1
+        inst.finish_request(ok, elapsed)
         self._pool.dispatcher.release(lease, elapsed if ok else None)
         if stream is not None and not ok:
             task = asyncio.get_running_loop().create_task(stream.aclose())
@@ -197,4 +193,4 @@ def _accept(
 def _first_token(job: ChatJob, inst: Instance, started: float) -> None:
     if job.route.first_token_at is None:
         job.route.first_token_at = job.clock()
-        inst.ttft.update(job.route.first_token_at - started)  # this attempt only
+        inst.note_first_token(job.route.first_token_at - started)  # this attempt only

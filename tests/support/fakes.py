@@ -209,8 +209,7 @@ class FakeLauncher:
             await self.gate.wait()
         if self.fail:
             raise RuntimeError("browser has been closed")
-        inst.page = FakePage(owner=inst.id)  # type: ignore[assignment]
-        inst.transport = self.transport(inst.id)
+        inst.attach(FakePage(owner=inst.id), self.transport(inst.id), "fake")  # type: ignore[arg-type]
         if self.challenge:
             raise NeedsAttention("challenge page", instance_id=inst.id)
 
@@ -220,7 +219,7 @@ class FakeLauncher:
     async def close(self, inst: Instance) -> None:
         if inst.page is not None:
             self.closed.append(inst.id)
-        inst.page, inst.transport = None, None
+        inst.detach()
 
 
 def make_config(**sections: dict[str, Any]) -> BridgeConfig:

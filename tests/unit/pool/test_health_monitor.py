@@ -75,7 +75,7 @@ async def test_a_missing_session_cookie_counts_as_a_failure() -> None:
 
 async def test_busy_instances_are_not_probed() -> None:
     launcher, pool, monitor = await _setup()
-    pool.instances["i-1"].in_flight = 1
+    pool.instances["i-1"].reserve(0.0)
     await monitor.step()
     assert _page(pool).probes == 0
     await pool.close()
