@@ -16,7 +16,18 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, m
 from .errors import ConfigError
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks4")
+
+# Each name here has its entry in a registry, and a test holds them together:
+# StrategyName <-> pool/strategies.py STRATEGIES, AlertKindName <-> observability/alert_kinds.py.
 StrategyName = Literal["least_busy", "round_robin", "response_time", "random", "weighted"]
+AlertKindName = Literal[
+    "error_rate",
+    "p95_latency",
+    "p95_ttft",
+    "no_usable_instance",
+    "needs_attention",
+    "pool_saturated",
+]
 
 
 class _Section(BaseModel):
@@ -184,14 +195,7 @@ class StorageConfig(_Section):
 
 class AlertRule(_Section):
     name: str = Field(description="Unique rule name.")
-    kind: Literal[
-        "error_rate",
-        "p95_latency",
-        "p95_ttft",
-        "no_usable_instance",
-        "needs_attention",
-        "pool_saturated",
-    ] = Field(description="What the rule watches.")
+    kind: AlertKindName = Field(description="What the rule watches.")
     threshold: float = Field(0, description="Value that fires the rule.")
     window_s: float = Field(300, gt=0, description="Look-back window.")
     min_samples: int = Field(10, ge=0, description="Samples needed before it can fire.")

@@ -1,6 +1,7 @@
 """Metrics, durable history and alerts of the bridge."""
 
-from .alerts import AlertEngine, AlertTransition, PoolFacts
+from .alert_kinds import PoolFacts
+from .alerts import AlertEngine, AlertTransition
 from .history import HistoryStore, parse_window
 from .metrics import METRIC_NAMES, BridgeMetrics
 from .records import InstanceEvent, RequestRecord

@@ -5,8 +5,8 @@ Each rule is either firing or quiet. Cooldown, precisely: a rule may change stat
 change; its first change is never held back. So an alert stays firing for at least
 `cooldown_s` even if the condition clears sooner, and, once resolved, cannot fire again
 within `cooldown_s`; in both cases the change happens at the first `evaluate` after the
-cooldown at which the condition still (or no longer) holds. Sample-based rules
-(error_rate, p95_latency, p95_ttft) hold only with at least `min_samples` samples in
+cooldown at which the condition still (or no longer) holds. Sample-based kinds
+(error_rate, p95_latency, p95_ttft; see alert_kinds.py) hold only with at least `min_samples` samples in
 their window: with too little traffic there is no evidence, so a firing alert resolves.
 """
 
@@ -19,20 +19,10 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from ..config import AlertRule
-from .quantiles import percentile
+from .alert_kinds import ALERT_KINDS, PoolFacts, Sample, Verdict
 from .records import RequestRecord
 
 MAX_SAMPLES = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class PoolFacts:
-    """What the pool looks like right now, as far as alerts care."""
-
-    usable_instances: int
-    needs_attention: Sequence[str]
-    at_max: bool
-    queue_depth: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +40,6 @@ class AlertTransition:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for the GUI, the webhook and the history."""
         return asdict(self)
-
-
-@dataclass(frozen=True, slots=True)
-class _Sample:
-    t: float
-    failed: bool
-    ttft_s: float | None
-    duration_s: float
 
 
 @dataclass(slots=True)
@@ -88,12 +70,12 @@ class AlertEngine:
         self._clock = clock
         self._wall_clock = wall_clock
         self._states = {rule.name: _RuleState() for rule in rules}
-        self._samples: deque[_Sample] = deque(maxlen=max_samples)
+        self._samples: deque[Sample] = deque(maxlen=max_samples)
         self._horizon_s = max((rule.window_s for rule in rules), default=0.0)
 
     def observe(self, rec: RequestRecord) -> None:
         """Remember one finished request (stamped with the engine's clock)."""
-        self._samples.append(_Sample(self._clock(), rec.is_failure, rec.ttft_s, rec.duration_s))
+        self._samples.append(Sample(self._clock(), rec.is_failure, rec.ttft_s, rec.duration_s))
 
     def evaluate(self, pool: PoolFacts) -> list[AlertTransition]:
         """Judge every rule now; return the transitions that happened."""
@@ -164,52 +146,9 @@ class AlertEngine:
         while self._samples and self._samples[0].t < cutoff:
             self._samples.popleft()
 
-    def _condition(
-        self, rule: AlertRule, pool: PoolFacts, now: float
-    ) -> tuple[bool, float | None, str]:
-        if rule.kind in ("error_rate", "p95_latency", "p95_ttft"):
-            window = [s for s in self._samples if s.t >= now - rule.window_s]
-            return _sample_condition(rule, window)
-        if rule.kind == "no_usable_instance":
-            n = pool.usable_instances
-            return n == 0, float(n), f"{n} usable instances"
-        if rule.kind == "needs_attention":
-            ids = list(pool.needs_attention)
-            names = ", ".join(ids) if ids else "none"
-            return len(ids) > rule.threshold, float(len(ids)), f"needs attention: {names}"
-        if rule.kind == "pool_saturated":
-            depth = pool.queue_depth
-            holds = pool.at_max and depth > rule.threshold
-            return holds, float(depth), f"pool at max size with {depth} requests waiting"
-        raise ValueError(f"unknown alert kind {rule.kind!r}")
-
-
-def _sample_condition(rule: AlertRule, window: list[_Sample]) -> tuple[bool, float | None, str]:
-    """Judge a rule that looks at the requests of its window."""
-    span = f"over {rule.window_s:g}s"
-    if rule.kind == "error_rate":
-        n = len(window)
-        rate = sum(s.failed for s in window) / n if n else None
-        text = f"error rate {_pct(rate)} {span} (threshold {_pct(rule.threshold)}, {n} requests)"
-        return _judge(rule, n, rate, text)
-    if rule.kind == "p95_latency":
-        values = [s.duration_s for s in window]
-        label = "duration"
-    else:
-        values = [s.ttft_s for s in window if s.ttft_s is not None]
-        label = "time to first token"
-    p95 = percentile(values, 0.95)
-    shown = "n/a" if p95 is None else f"{p95:.2f}s"
-    text = f"p95 {label} {shown} {span} (threshold {rule.threshold:g}s, {len(values)} samples)"
-    return _judge(rule, len(values), p95, text)
-
-
-def _judge(
-    rule: AlertRule, n: int, value: float | None, text: str
-) -> tuple[bool, float | None, str]:
-    holds = value is not None and n >= rule.min_samples and value > rule.threshold
-    return holds, value, text
-
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
+    def _condition(self, rule: AlertRule, pool: PoolFacts, now: float) -> Verdict:
+        kind = ALERT_KINDS[rule.kind]
+        window = (
+            [s for s in self._samples if s.t >= now - rule.window_s] if kind.uses_samples else []
+        )
+        return kind.judge(rule, window, pool)

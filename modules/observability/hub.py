@@ -11,7 +11,8 @@ from prometheus_client import CollectorRegistry
 
 from ..app.event_bus import Event, EventBus
 from ..config import BridgeConfig
-from .alerts import AlertEngine, PoolFacts
+from .alert_kinds import PoolFacts
+from .alerts import AlertEngine
 from .history import HistoryStore
 from .metrics import BridgeMetrics
 from .quantiles import percentile

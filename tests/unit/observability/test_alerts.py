@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from modules.config import AlertRule
-from modules.observability.alerts import AlertEngine, PoolFacts
+from modules.observability.alert_kinds import PoolFacts
+from modules.observability.alerts import AlertEngine
 from modules.observability.records import RequestRecord
 
 HEALTHY = PoolFacts(usable_instances=2, needs_attention=[], at_max=False, queue_depth=0)

@@ -1,0 +1,119 @@
+"""The alert kinds: what each rule kind watches, its unit, and how it is judged; pure.
+
+Adding a kind: one `AlertKind` entry in `ALERT_KINDS` below, its name in config's
+`AlertKindName`, and (when it needs new pool facts) a field in `PoolFacts`; the GUI reads
+kinds and units from GET /api/settings/schema. docs/ARCHITECTURE.md has the checklist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ..config import AlertRule
+from .quantiles import percentile
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One finished request as alert rules see it (`t` on the engine's clock)."""
+
+    t: float
+    failed: bool
+    ttft_s: float | None
+    duration_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class PoolFacts:
+    """What the pool looks like right now, as far as alerts care."""
+
+    usable_instances: int
+    needs_attention: Sequence[str]
+    at_max: bool
+    queue_depth: int
+
+
+# (holds, value, message): whether the condition holds, the value judged, a sentence.
+Verdict = tuple[bool, float | None, str]
+Unit = Literal["ratio", "seconds", "count"]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertKind:
+    """One kind of alert rule."""
+
+    name: str
+    unit: Unit  # how the GUI shows value and threshold
+    description: str
+    judge: Callable[[AlertRule, Sequence[Sample], PoolFacts], Verdict]
+    uses_samples: bool = False  # needs min_samples requests in the window to fire
+
+
+def _judged(rule: AlertRule, n: int, value: float | None, text: str) -> Verdict:
+    holds = value is not None and n >= rule.min_samples and value > rule.threshold
+    return holds, value, text
+
+
+def _error_rate(rule: AlertRule, window: Sequence[Sample], _pool: PoolFacts) -> Verdict:
+    n = len(window)
+    rate = sum(s.failed for s in window) / n if n else None
+    text = (
+        f"error rate {_pct(rate)} over {rule.window_s:g}s "
+        f"(threshold {_pct(rule.threshold)}, {n} requests)"
+    )
+    return _judged(rule, n, rate, text)
+
+
+def _p95(label: str, values: list[float], rule: AlertRule) -> Verdict:
+    p95 = percentile(values, 0.95)
+    shown = "n/a" if p95 is None else f"{p95:.2f}s"
+    text = (
+        f"p95 {label} {shown} over {rule.window_s:g}s "
+        f"(threshold {rule.threshold:g}s, {len(values)} samples)"
+    )
+    return _judged(rule, len(values), p95, text)
+
+
+def _p95_latency(rule: AlertRule, window: Sequence[Sample], _pool: PoolFacts) -> Verdict:
+    return _p95("duration", [s.duration_s for s in window], rule)
+
+
+def _p95_ttft(rule: AlertRule, window: Sequence[Sample], _pool: PoolFacts) -> Verdict:
+    values = [s.ttft_s for s in window if s.ttft_s is not None]
+    return _p95("time to first token", values, rule)
+
+
+def _no_usable(_rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> Verdict:
+    n = pool.usable_instances
+    return n == 0, float(n), f"{n} usable instances"
+
+
+def _needs_attention(rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> Verdict:
+    ids = list(pool.needs_attention)
+    names = ", ".join(ids) if ids else "none"
+    return len(ids) > rule.threshold, float(len(ids)), f"needs attention: {names}"
+
+
+def _saturated(rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> Verdict:
+    depth = pool.queue_depth
+    holds = pool.at_max and depth > rule.threshold
+    return holds, float(depth), f"pool at max size with {depth} requests waiting"
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+ALERT_KINDS: dict[str, AlertKind] = {
+    kind.name: kind
+    for kind in (
+        AlertKind("error_rate", "ratio", "Share of failed requests", _error_rate, True),
+        AlertKind("p95_latency", "seconds", "95th percentile duration", _p95_latency, True),
+        AlertKind("p95_ttft", "seconds", "95th percentile time to first token", _p95_ttft, True),
+        AlertKind("no_usable_instance", "count", "No instance can serve", _no_usable),
+        AlertKind("needs_attention", "count", "Instances waiting for a person", _needs_attention),
+        AlertKind("pool_saturated", "count", "Requests queued at max pool size", _saturated),
+    )
+}

@@ -1,0 +1,68 @@
+"""Each extension point's parts agree, so a forgotten file fails here (docs/ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import get_args
+
+from modules import config
+from modules.observability.alert_kinds import ALERT_KINDS
+from modules.openai_api.answer import Answer
+from modules.openai_api.chunks import ChunkBuilder
+from modules.openai_api.event_chunks import event_chunks
+from modules.pool.strategies import STRATEGIES
+from modules.upstream import events, protocol
+from modules.upstream.parser import _BUILDERS, parse_line
+
+
+def test_strategy_registry_matches_the_config_literal() -> None:
+    assert set(get_args(config.StrategyName)) == set(STRATEGIES)
+    assert all(cls.name == name for name, cls in STRATEGIES.items())
+
+
+def test_alert_kind_registry_matches_the_config_literal() -> None:
+    assert set(get_args(config.AlertKindName)) == set(ALERT_KINDS)
+    assert all(kind.name == name and kind.description for name, kind in ALERT_KINDS.items())
+
+
+def _event_classes() -> set[type]:
+    return {t for t in get_args(events.StreamEvent)}
+
+
+def test_every_line_kind_of_the_protocol_has_a_builder() -> None:
+    kinds = {v for k, v in vars(protocol).items() if k.startswith("KIND_")}
+    assert kinds == set(_BUILDERS)
+
+
+def test_the_builders_make_every_stream_event_but_malformed_lines() -> None:
+    samples = {
+        protocol.KIND_TEXT: '"t"',
+        protocol.KIND_REASONING: '"r"',
+        protocol.KIND_IMAGE: '[{"type": "image", "image": "https://i.example/1.png"}]',
+        protocol.KIND_CITATION: '{"sources": []}',
+        protocol.KIND_ERROR: '"boom"',
+        protocol.KIND_FINISH: '{"finishReason": "stop"}',
+    }
+    assert set(samples) == set(_BUILDERS), "add a sample line for the new kind"
+    made = {type(parse_line(f"a{kind}:{payload}")) for kind, payload in samples.items()}
+    assert made | {events.MalformedLine} == _event_classes()
+
+
+def test_every_client_event_has_a_face_for_the_client() -> None:
+    client = set(get_args(events.ClientEvent))
+    assert client == _event_classes() - {events.StreamErrorEvent, events.MalformedLine}
+    for cls in client:
+        fields = {f.name: _sample(f.type) for f in dataclasses.fields(cls)}
+        event = cls(**fields)
+        answer = Answer()
+        answer.add(event)
+        event_chunks(event, ChunkBuilder("m"), answer)  # no assert_never at run time either
+
+
+def _sample(type_name: object) -> object:
+    text = str(type_name)
+    if "tuple" in text:
+        return ("https://i.example/1.png",)
+    if text == "object":
+        return {"sources": [{"url": "https://s.example/1", "title": "S"}]}
+    return "stop"
