@@ -5,14 +5,8 @@ import { get, post, onUnauthorized } from './api.js';
 import { LiveFeed } from './events.js';
 import * as S from './store.js';
 import { initConfirmDialog, renderConnection, renderAttentionBanner, toast } from './ui.js';
-import * as overview from './views/overview.js';
+import { VIEWS, byName, buildShell } from './views.js';
 import * as instances from './views/instances.js';
-import * as requests from './views/requests.js';
-import * as alerts from './views/alerts.js';
-import * as settings from './views/settings.js';
-
-const VIEWS = { overview, instances, requests, alerts, settings };
-const TITLES = { overview: 'Overview', instances: 'Instances', requests: 'Requests', alerts: 'Alerts', settings: 'Settings' };
 
 let mounted = false;
 let current = null;
@@ -30,7 +24,7 @@ function showOnly(which) {
 function showLogin(message) {
   if (feed) feed.stop();
   if (current) {
-    VIEWS[current].onHide();
+    byName[current].module.onHide();
     show($(`#view-${current}`), false);
     current = null;
   }
@@ -75,6 +69,7 @@ async function stillAuthorized() {
 
 async function boot() {
   initConfirmDialog();
+  buildShell($('.sidenav .nav-foot'), $('#app .main'));
   $('#login-form').addEventListener('submit', onLoginSubmit);
   $('[data-action="logout"]').addEventListener('click', logout);
   onUnauthorized((msg) => showLogin(msg && !/^HTTP 401/.test(msg) ? msg : 'Please sign in with the admin key.'));
@@ -103,7 +98,7 @@ async function start() {
   showOnly('app');
   if (!mounted) {
     mounted = true;
-    for (const [name, view] of Object.entries(VIEWS)) view.mount($(`#view-${name}`));
+    for (const v of VIEWS) v.module.mount($(`#view-${v.name}`));
     S.on('instances', () => renderAttentionBanner(S.attentionInstances(), instances.openVisibly));
     S.on('connection', renderConnection);
     feed = new LiveFeed({
@@ -134,17 +129,17 @@ function dispatch(name, data) {
 function route() {
   if ($('#app').hidden) return;
   let name = (location.hash || '').replace(/^#\/?/, '');
-  if (!VIEWS[name]) name = 'overview';
+  if (!byName[name]) name = VIEWS[0].name;
   if (name === current) return;
   if (current) {
-    VIEWS[current].onHide();
+    byName[current].module.onHide();
     show($(`#view-${current}`), false);
   }
   current = name;
   show($(`#view-${name}`), true);
   for (const a of $$('.sidenav a[data-view]')) setAttr(a, 'aria-current', a.dataset.view === name ? 'page' : null);
-  document.title = `${TITLES[name]} · LMArena Bridge`;
-  VIEWS[name].onShow();
+  document.title = `${byName[name].title} · LMArena Bridge`;
+  byName[name].module.onShow();
 }
 
 boot();

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
+from ..app.settings_schema import settings_schema
 from ..errors import BadRequest
 from ..observability.history import parse_window
 from .auth import ADMIN_COOKIE
@@ -75,6 +76,11 @@ async def open_instance(instance_id: str, coord: CoordinatorDep) -> dict[str, An
 @router.get("/settings")
 async def get_settings(coord: CoordinatorDep) -> dict[str, Any]:
     return coord.settings.view()
+
+
+@router.get("/settings/schema")
+async def get_settings_schema() -> dict[str, Any]:
+    return settings_schema()
 
 
 @router.put("/settings")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import get_args
 
 from modules import config
+from modules.app.settings_schema import settings_schema
 from modules.observability.alert_kinds import ALERT_KINDS
 from modules.openai_api.answer import Answer
 from modules.openai_api.chunks import ChunkBuilder
 from modules.openai_api.event_chunks import event_chunks
+from modules.pool.instance import ALL_STATES
 from modules.pool.strategies import STRATEGIES
 from modules.upstream import events, protocol
 from modules.upstream.parser import _BUILDERS, parse_line
+from tests.support import ROOT
 
 
 def test_strategy_registry_matches_the_config_literal() -> None:
@@ -66,3 +70,33 @@ def _sample(type_name: object) -> object:
     if text == "object":
         return {"sources": [{"url": "https://s.example/1", "title": "S"}]}
     return "stop"
+
+
+def test_the_gui_schema_offers_every_strategy_and_alert_kind() -> None:
+    schema = settings_schema()
+    assert [s["name"] for s in schema["strategies"]] == list(STRATEGIES)
+    assert [k["name"] for k in schema["alert_kinds"]] == list(ALERT_KINDS)
+    assert all(k["unit"] in ("ratio", "seconds", "count") for k in schema["alert_kinds"])
+
+
+def test_the_gui_hard_codes_no_strategy_or_alert_kind() -> None:
+    names = (set(STRATEGIES) | set(ALERT_KINDS)) - set(ALL_STATES)  # states are not choices
+    for path in (ROOT / "gui").rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        found = sorted(n for n in names if f"'{n}'" in text or f'"{n}"' in text)
+        assert not found, f"{path.relative_to(ROOT)} hard-codes {found}; read them from the schema"
+
+
+def test_architecture_doc_names_files_that_exist() -> None:
+    doc = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    paths = set(re.findall(r"`((?:modules|gui|tests|docs)/[\w/.-]+\.\w+)`", doc))
+    assert paths, "the doc names no files"
+    missing = sorted(p for p in paths if not (ROOT / p).exists())
+    assert not missing, f"docs/ARCHITECTURE.md names files that do not exist: {missing}"
+
+
+def test_config_jsonc_documents_every_strategy_and_alert_kind() -> None:
+    text = (ROOT / "config.jsonc").read_text(encoding="utf-8")
+    comments = " ".join(line.split("//", 1)[1] for line in text.splitlines() if "//" in line)
+    missing = sorted(n for n in (*STRATEGIES, *ALERT_KINDS) if n not in comments)
+    assert not missing, f"config.jsonc does not mention {missing} in a comment"

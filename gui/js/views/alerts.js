@@ -3,6 +3,7 @@
 import { h, $, setText, setAttr, show, syncRows } from '../dom.js';
 import { get } from '../api.js';
 import { store, on, setAlerts } from '../store.js';
+import { loadSchema, unitOf } from '../schema.js';
 import { fmtDateTime, fmtAgo, fmtAge, fmtNum, fmtSecs, fmtInt, fmtPct, isNum, DASH } from '../format.js';
 
 let root;
@@ -32,7 +33,11 @@ export function mount(el) {
   setInterval(() => { if (!el.hidden) refreshAges(); }, 5000);
 }
 
-export function onShow() { load(); render(); }
+export function onShow() {
+  load();
+  render();
+  loadSchema().then(render, () => { /* units fall back to plain numbers */ });
+}
 export function onHide() {}
 
 export async function load() {
@@ -41,12 +46,12 @@ export async function load() {
   } catch (e) { /* toast is noisy for background loads; page keeps last data */ }
 }
 
-/** Thresholds: rates as %, latencies as seconds, the rest as numbers. */
+/** Values and thresholds in the unit the server gives the alert kind (schema). */
 export function fmtMetric(kind, v) {
   if (!isNum(v)) return v == null ? DASH : String(v);
-  const k = String(kind || '');
-  if (/rate|ratio/.test(k)) return fmtPct(v);
-  if (/latency|ttft|duration|wait/.test(k)) return fmtSecs(v);
+  const unit = unitOf(kind);
+  if (unit === 'ratio') return fmtPct(v);
+  if (unit === 'seconds') return fmtSecs(v);
   return Number.isInteger(v) ? fmtInt(v) : fmtNum(v);
 }
 

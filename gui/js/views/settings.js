@@ -3,14 +3,15 @@
 import { h, $, setText } from '../dom.js';
 import { get, put } from '../api.js';
 import { toast } from '../ui.js';
+import { loadSchema } from '../schema.js';
 
-const STRATEGIES = [
-  ['least_busy', 'Least busy — fewest in-flight requests'],
-  ['round_robin', 'Round robin — stable order by id'],
-  ['response_time', 'Response time — lowest recent latency'],
-  ['random', 'Random'],
-  ['weighted', 'Weighted — probability ∝ 1 / latency'],
-];
+// Strategy choices come from the server (GET /api/settings/schema), not from this file.
+function strategyOptions(select, strategies) {
+  if (select.options.length === strategies.length) return;
+  select.replaceChildren(...strategies.map((s) => h('option', {
+    value: s.name, text: `${s.name.replace(/_/g, ' ')} — ${s.description}`,
+  })));
+}
 
 // name, label, help, input attrs
 const FIELDS = [
@@ -33,7 +34,7 @@ export function mount(el) {
     h('fieldset', {},
       h('legend', { text: 'Balancing' }),
       h('label', { class: 'field' }, h('span', { text: 'Strategy' }),
-        h('select', { name: 'strategy' }, STRATEGIES.map(([v, label]) => h('option', { value: v, text: label }))),
+        h('select', { name: 'strategy' }),
         h('small', { class: 'help', text: 'How the next request picks an instance.' })),
       fieldFor(FIELDS[2])),
     h('fieldset', {},
@@ -67,7 +68,9 @@ function status(text, kind) {
 async function load() {
   status('Loading…');
   try {
-    current = await get('api/settings');
+    const [schema, settings] = await Promise.all([loadSchema(), get('api/settings')]);
+    strategyOptions(form.elements.strategy, schema.strategies);
+    current = settings;
     fill(current);
     status('');
   } catch (e) {
