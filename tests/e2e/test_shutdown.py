@@ -136,6 +136,10 @@ async def test_sigterm_drains_running_streams_and_leaves_no_browser(tmp_path) ->
                             assert time.monotonic() - sent_at < 1, r.status_code  # signal race
                     except httpx.ConnectError:
                         refused = "connection refused"
+                    except (httpx.ReadError, httpx.RemoteProtocolError):
+                        # Accepted in the instant before the listener closed, then dropped
+                        # unanswered by the stopping server: no connection either.
+                        refused = "connection closed"
                     await asyncio.sleep(0.05)
                 assert refused, "new requests were still served during shutdown"
 
