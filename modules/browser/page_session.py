@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from playwright.async_api import BrowserContext, Page, StorageState
 
@@ -14,6 +15,8 @@ from ..errors import InstanceFailed, UpstreamTimeout
 from .deadline import with_deadline
 from .host import BrowserHost
 from .proxy import playwright_proxy
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +109,7 @@ class PageSession:
         if self.failure is not None:
             raise InstanceFailed(f"{self.owner}: {self.failure}", instance_id=self.owner)
 
-    async def call(self, coro: Any, what: str, timeout_s: float | None = None) -> Any:
+    async def call(self, coro: Awaitable[T], what: str, timeout_s: float | None = None) -> T:
         """Await a page call; it ends early with InstanceFailed if the page dies meanwhile."""
         if self.failure is not None:
             if hasattr(coro, "close"):
@@ -169,9 +172,10 @@ class PageSession:
 
     async def probe(self, markers: tuple[str, ...], timeout_s: float) -> dict[str, Any]:
         """Same-origin request from the page; reports status and challenge markers."""
-        return await self.evaluate(
+        result: dict[str, Any] = await self.evaluate(
             _PROBE_JS, [list(markers), int(timeout_s * 1000)], what="probe", timeout_s=timeout_s + 1
         )
+        return result
 
     async def fetch_text(self, path: str, timeout_s: float) -> tuple[int, str]:
         """Same-origin GET from inside the page (used to refresh the model list)."""

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncGenerator
+from typing import Any
 
 from ..errors import InstanceFailed, UpstreamTimeout
 from ..upstream.body import (
@@ -81,13 +82,14 @@ class FetchStream:
             log.debug("abort %s: %s", self._id, err)
 
 
-async def _next(page: PageSession, stream_id: str) -> dict:
-    return await page.evaluate(
+async def _next(page: PageSession, stream_id: str) -> dict[str, Any]:
+    batch: dict[str, Any] = await page.evaluate(
         "([id, w]) => window.__bridgeRelay.next(id, w)",
         [stream_id, _POLL_MS],
         what="read stream",
         timeout_s=_POLL_MS / 1000 + page.call_timeout_s,
     )
+    return batch
 
 
 class FetchTransport:

@@ -65,7 +65,7 @@ def _chosen(tools: dict[str, Any], prompt: str, last: str) -> str:
     named = [n for n in tools if n in last]
     forced = _FORCED.findall(prompt)
     if forced and forced[-1] in tools:
-        return forced[-1]
+        return str(forced[-1])
     return named[0] if named else next(iter(tools))
 
 

@@ -7,7 +7,7 @@ import contextlib
 import socket
 from collections.abc import Iterator
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 
@@ -49,7 +49,7 @@ class LocalArena:
     @property
     def state(self) -> ArenaState:
         """The running arena's state (sessions, counters, recorded requests)."""
-        return self.app.state.arena
+        return cast(ArenaState, self.app.state.arena)
 
     @property
     def knobs(self) -> Knobs:

@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -84,4 +84,4 @@ class ArenaState:
 
 def arena_state(request: Request) -> ArenaState:
     """The state of the arena serving this request."""
-    return request.app.state.arena
+    return cast(ArenaState, request.app.state.arena)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ..upstream import protocol
 from . import catalog
@@ -88,7 +88,7 @@ def _check_pending_pair(body: dict[str, Any], messages: list[Any]) -> dict[str, 
         raise InvalidBody("messages[-1] must be the assistant placeholder with id modelAMessageId")
     if placeholder["content"] != "" or placeholder.get("status") != protocol.STATUS_PENDING:
         raise InvalidBody("the assistant placeholder must be empty with status 'pending'")
-    return user
+    return cast(dict[str, Any], user)
 
 
 def parse_request(

@@ -30,7 +30,7 @@ def _message(body: str) -> str:
     except ValueError:
         return body.strip()[:200]
     if isinstance(data, dict) and isinstance(data.get("error"), str):
-        return data["error"]
+        return str(data["error"])
     return body.strip()[:200]
 
 

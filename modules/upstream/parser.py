@@ -44,7 +44,7 @@ def _error_message(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict) and isinstance(value.get("message"), str):
-        return value["message"]
+        return str(value["message"])
     return json.dumps(value, ensure_ascii=False)
 
 

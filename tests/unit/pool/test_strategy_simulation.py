@@ -85,29 +85,42 @@ def fleet() -> dict[str, FakeInstance]:
     return {i: FakeInstance(i, lat, fail) for i, lat, fail in specs}
 
 
+@dataclass
+class Tally:
+    completed: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+
+def _settle(active: list[Request], now: float, tally: Tally) -> None:
+    """End what is due: cancels free their slot at once, finished requests at their end."""
+    for req in list(active):
+        if req.cancel_at is not None and req.cancel_at <= now and req.open:
+            req.release()  # client went away: the slot frees at once
+            tally.cancelled += 1
+        if req.ends_at <= now:
+            if req.open and not req.failed:
+                req.instance.ewma.update(req.ends_at - req.started_at)
+                tally.completed += 1
+            elif req.open:
+                tally.failed += 1
+            req.release()  # the upstream task's `finally` runs even after a cancel
+            active.remove(req)
+
+
 def simulate(name: str, seed: int = 1234) -> Result:
     rng = random.Random(seed)  # the world: arrivals, latencies, failures, cancels
     strategy = make_strategy(name, rng=random.Random(seed + 1), exploration_rate=0.05)
     instances = fleet()
     pending: deque[float] = deque()
     active: list[Request] = []
-    arrived = violations = completed = failed = cancelled = 0
+    tally = Tally()
+    arrived = violations = 0
     tick = 0
     while arrived < REQUESTS or pending or active:
         now = tick * DT_S
         tick += 1
-        for req in list(active):
-            if req.cancel_at is not None and req.cancel_at <= now and req.open:
-                req.release()  # client went away: the slot frees at once
-                cancelled += 1
-            if req.ends_at <= now:
-                if req.open and not req.failed:
-                    req.instance.ewma.update(req.ends_at - req.started_at)
-                    completed += 1
-                elif req.open:
-                    failed += 1
-                req.release()  # the upstream task's `finally` runs even after a cancel
-                active.remove(req)
+        _settle(active, now, tally)
         if arrived < REQUESTS and rng.random() < ARRIVAL_PROBABILITY:
             pending.append(now)
             arrived += 1
@@ -128,7 +141,7 @@ def simulate(name: str, seed: int = 1234) -> Result:
             cancel_at = now + rng.uniform(0, latency) if rng.random() < CANCEL_PROBABILITY else None
             active.append(Request(inst, now, now + latency, cancel_at, fails))
         assert tick < 1_000_000, "simulation did not drain"
-    return Result(instances, violations, completed, failed, cancelled)
+    return Result(instances, violations, tally.completed, tally.failed, tally.cancelled)
 
 
 @pytest.fixture(scope="module", params=sorted(STRATEGIES))
