@@ -10,7 +10,7 @@ from pathlib import Path
 from modules.observability.history import HistoryStore
 from modules.observability.history_export import export_requests
 from modules.observability.history_sql import REQUEST_COLUMNS
-from tests.unit.test_history import NOW, _rec, _store
+from tests.unit.observability.test_history import NOW, _rec, _store
 
 
 async def _filled(tmp_path: Path) -> HistoryStore:

@@ -8,7 +8,7 @@ from modules.app.event_bus import EventBus
 from modules.config import BridgeConfig, ProxyConfig
 from modules.pool.instance_spec import InstanceSpec, describe_proxy, pick_proxy
 from modules.pool.pool import Pool
-from tests.unit.test_pool_recovery import FakeLauncher
+from tests.support.fakes import FakeLauncher
 
 A = ProxyConfig(server="http://a.example:8080", username="ua", password="pa-secret")
 B = ProxyConfig(server="http://b.example:8080")
