@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from modules.app.coordinator import Coordinator
 from modules.config import BridgeConfig
 from modules.http import admin_routes, openai_routes, ops_routes
+from modules.http.access_log import AccessLog
 from modules.http.auth import Guard
 from modules.http.deps import GuardDep
 from modules.http.errors import install_error_handlers
@@ -37,6 +38,7 @@ def create_app(
     app.state.guard = Guard(config.auth)
     install_error_handlers(app)
     install_origin_guard(app, config)
+    app.add_middleware(AccessLog, enabled=config.server.access_log)
     app.include_router(openai_routes.router)
     app.include_router(admin_routes.public)
     app.include_router(admin_routes.router)

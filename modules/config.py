@@ -40,6 +40,9 @@ class ServerConfig(_Section):
     allow_unauthenticated_remote: bool = Field(
         False, description="Allow a non-loopback bind with no API key (not recommended)."
     )
+    access_log: bool = Field(
+        False, description="Log one line per HTTP request (method, path, status, time, client)."
+    )
 
 
 class AuthConfig(_Section):

@@ -4,10 +4,11 @@ history, so no handler reaches into the pool, catalog or observability objects."
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..browser.driver import BrowserDriver
+    from ..observability.history import StatusFilter
     from ..observability.hub import ObservabilityHub
     from ..pool.pool import Pool
     from ..scaling.autoscaler import Autoscaler
@@ -76,7 +77,7 @@ class CoordinatorViews:
         *,
         since: float | None,
         model: str | None,
-        status: int | Literal["error"] | None,
+        status: StatusFilter,
         limit: int,
     ) -> list[dict[str, Any]]:
         return await self.obs.history.requests(since=since, model=model, status=status, limit=limit)

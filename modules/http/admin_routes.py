@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..app.settings_schema import settings_schema
 from ..errors import BadRequest
-from ..observability.history import parse_window
+from ..observability.history import StatusFilter, parse_window
 from .auth import ADMIN_COOKIE
 from .chat import read_json
 from .deps import CoordinatorDep, GuardDep, require_admin
@@ -88,6 +88,13 @@ async def put_settings(request: Request, coord: CoordinatorDep) -> dict[str, Any
     return coord.settings.update(await read_json(request))
 
 
+_STATUS_CLASSES: dict[str, Literal["error", "4xx", "5xx"]] = {
+    "error": "error",
+    "4xx": "4xx",
+    "5xx": "5xx",
+}
+
+
 @router.get("/history")
 async def history(
     coord: CoordinatorDep,
@@ -96,12 +103,14 @@ async def history(
     status: str | None = None,
     limit: int = 100,
 ) -> dict[str, Any]:
-    wanted: int | Literal["error"] | None = "error" if status == "error" else None
-    if status not in (None, "", "error"):
+    wanted: StatusFilter = _STATUS_CLASSES.get(status or "")
+    if wanted is None and status:
         try:
             wanted = int(status)
         except ValueError:
-            raise BadRequest("status must be an HTTP status or 'error'", param="status") from None
+            raise BadRequest(
+                "status must be an HTTP status, '4xx', '5xx' or 'error'", param="status"
+            ) from None
     rows = await coord.history(since=since, model=model or None, status=wanted, limit=limit)
     return {"requests": rows}
 

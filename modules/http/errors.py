@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import BridgeError
 from ..openai_api.errors import error_body, error_reply, http_error_type
+from .client_facts import record_refusal
 
 log = logging.getLogger(__name__)
 
@@ -27,25 +28,33 @@ def error_response(err: BridgeError, headers: dict[str, str] | None = None) -> J
 def install_error_handlers(app: FastAPI) -> None:
     """Map domain errors, HTTP errors and surprises to OpenAI-shaped responses."""
 
+    # A request refused here never reached the pool: each handler records it (API paths
+    # only), so a client asking "why does my tool fail" finds it in history and metrics.
+
     @app.exception_handler(BridgeError)
-    async def _bridge(_req: Request, err: BridgeError) -> JSONResponse:
+    async def _bridge(req: Request, err: BridgeError) -> JSONResponse:
+        record_refusal(req, err.status, err.label, err.openai_type)
         return error_response(err)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_req: Request, err: StarletteHTTPException) -> JSONResponse:
-        body = error_body(str(err.detail), http_error_type(err.status_code))
+    async def _http(req: Request, err: StarletteHTTPException) -> JSONResponse:
+        kind = http_error_type(err.status_code)
+        record_refusal(req, err.status_code, f"http_{err.status_code}", kind)
+        body = error_body(str(err.detail), kind)
         headers = {"x-should-retry": "false"} if 400 <= err.status_code < 500 else {}
         return JSONResponse(body, status_code=err.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_req: Request, err: RequestValidationError) -> JSONResponse:
+    async def _validation(req: Request, err: RequestValidationError) -> JSONResponse:
         first = err.errors()[0] if err.errors() else {"loc": (), "msg": "invalid request"}
         param = ".".join(str(p) for p in first["loc"][1:]) or None
+        record_refusal(req, 400, "bad_request", "invalid_request_error")
         body = error_body(f"Invalid request: {first['msg']}", "invalid_request_error", param)
         return JSONResponse(body, status_code=400, headers={"x-should-retry": "false"})
 
     @app.exception_handler(Exception)
-    async def _unexpected(_req: Request, err: Exception) -> JSONResponse:
+    async def _unexpected(req: Request, err: Exception) -> JSONResponse:
         log.exception("unexpected error")
+        record_refusal(req, 500, "internal", "api_error")
         body = error_body("Internal error in the bridge; see its log.", "api_error")
         return JSONResponse(body, status_code=500)

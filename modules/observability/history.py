@@ -25,6 +25,7 @@ from .history_sql import (
     EVENT_COLUMNS,
     REQUEST_COLUMNS,
     SCHEMA,
+    add_missing_columns,
     prune_tables,
     request_filter,
 )
@@ -33,6 +34,9 @@ from .quantiles import window_stats
 from .records import InstanceEvent, RequestRecord
 
 log = logging.getLogger(__name__)
+
+# A request filter: one status code, a class ("4xx", "5xx"), any failure ("error"), or all.
+StatusFilter = int | Literal["error", "4xx", "5xx"] | None
 
 FILE_NAME = "history.sqlite3"
 MAX_LIMIT = 10_000
@@ -83,6 +87,7 @@ class HistoryStore:
         conn = self._connect()
         try:
             conn.executescript(SCHEMA)
+            add_missing_columns(conn)
         finally:
             conn.close()
         self._started = True
@@ -200,10 +205,11 @@ class HistoryStore:
         self,
         since: float | None = None,
         model: str | None = None,
-        status: int | Literal["error"] | None = None,
+        status: StatusFilter = None,
         limit: int = 100,
     ) -> list[dict[str, Any]]:
-        """Recent requests, newest first; status is a code or "error" (any failure)."""
+        """Recent requests, newest first; status is a code, a class ("4xx", "5xx") or
+        "error" (any failure)."""
         where, params = request_filter(since, model, status)
         sql = (
             f"SELECT {', '.join(REQUEST_COLUMNS)} FROM requests {where} "
@@ -218,7 +224,7 @@ class HistoryStore:
         self,
         since: float | None = None,
         until: float | None = None,
-        status: int | Literal["error"] | None = None,
+        status: StatusFilter = None,
         page_rows: int = PAGE_ROWS,
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """Every matching request, oldest first, a page at a time (never the whole table)."""

@@ -8,7 +8,7 @@ import json
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, Literal
 
-from .history import PAGE_ROWS, HistoryStore
+from .history import PAGE_ROWS, HistoryStore, StatusFilter
 from .history_sql import REQUEST_COLUMNS
 
 ExportFormat = Literal["csv", "jsonl"]
@@ -21,7 +21,7 @@ async def export_requests(
     *,
     since: float | None = None,
     until: float | None = None,
-    status: int | Literal["error"] | None = None,
+    status: StatusFilter = None,
     page_rows: int = PAGE_ROWS,
 ) -> AsyncIterator[str]:
     """The matching requests, oldest first, as text chunks of one page each."""

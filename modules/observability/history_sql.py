@@ -19,6 +19,15 @@ REQUEST_COLUMNS: tuple[str, ...] = (
     "attempts",
     "queue_wait_s",
     "stream",
+    "error_type",
+    "user_agent",
+    "endpoint",
+)
+# Columns added after the first release: (name, SQL type with default), for old files.
+ADDED_REQUEST_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("error_type", "TEXT"),
+    ("user_agent", "TEXT NOT NULL DEFAULT ''"),
+    ("endpoint", "TEXT NOT NULL DEFAULT ''"),
 )
 EVENT_COLUMNS: tuple[str, ...] = (
     "ts",
@@ -54,7 +63,10 @@ CREATE TABLE IF NOT EXISTS requests (
     completion_tokens INTEGER NOT NULL DEFAULT 0,
     attempts INTEGER NOT NULL DEFAULT 1,
     queue_wait_s REAL NOT NULL DEFAULT 0,
-    stream INTEGER NOT NULL DEFAULT 0
+    stream INTEGER NOT NULL DEFAULT 0,
+    error_type TEXT,
+    user_agent TEXT NOT NULL DEFAULT '',
+    endpoint TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts);
 CREATE INDEX IF NOT EXISTS requests_model ON requests (model);
@@ -80,6 +92,14 @@ CREATE TABLE IF NOT EXISTS alerts (
 );
 CREATE INDEX IF NOT EXISTS alerts_ts ON alerts (ts);
 """
+
+
+def add_missing_columns(conn: Any) -> None:
+    """Bring a history file written by an older version up to the current columns."""
+    present = {row[1] for row in conn.execute("PRAGMA table_info(requests)")}
+    for name, kind in ADDED_REQUEST_COLUMNS:
+        if name not in present:
+            conn.execute(f"ALTER TABLE requests ADD COLUMN {name} {kind}")
 
 
 def insert_sql(table: str) -> str:
@@ -118,6 +138,10 @@ def request_filter(
     if status == "error":
         # Same rule as RequestRecord.is_error: a cut stream after a 200 is still an error.
         clauses.append("(status >= 400 OR error_kind IS NOT NULL)")
+    elif status in ("4xx", "5xx"):
+        low = 400 if status == "4xx" else 500
+        clauses.append("status BETWEEN ? AND ?")
+        params.extend((low, low + 99))
     elif status is not None:
         clauses.append("status = ?")
         params.append(int(status))

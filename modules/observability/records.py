@@ -34,6 +34,9 @@ class RequestRecord:
     attempts: int = 1
     queue_wait_s: float = 0.0
     stream: bool = False
+    error_type: str | None = None  # the OpenAI error `type` the client got
+    user_agent: str = ""  # the client's User-Agent (which tool sent it)
+    endpoint: str = ""  # chat, responses, completions, ...
 
     @property
     def is_error(self) -> bool:

@@ -25,7 +25,8 @@ export function mount(el) {
       h('datalist', { id: 'models-seen' })),
     h('label', { class: 'field inline' }, h('span', { text: 'Status' }),
       h('select', { name: 'status', onchange: () => load() },
-        h('option', { value: 'all', text: 'All' }), h('option', { value: 'ok', text: 'OK' }), h('option', { value: 'error', text: 'Errors' }))),
+        h('option', { value: 'all', text: 'All' }), h('option', { value: 'ok', text: 'OK' }), h('option', { value: 'error', text: 'Errors' }),
+        h('option', { value: '4xx', text: 'Rejected (4xx)' }), h('option', { value: '5xx', text: 'Failed (5xx)' }))),
     h('label', { class: 'field inline' }, h('span', { text: 'Show' }),
       h('select', { name: 'limit', onchange: () => load() },
         [50, 100, 200, 500].map((n) => h('option', { value: n, text: `${n}`, selected: n === 100 })))),
@@ -56,7 +57,7 @@ function filters() {
   const status = f.elements.status.value;
   return {
     model: f.elements.model.value.trim(),
-    status: status === 'error' ? 'error' : status === 'ok' ? '200' : '',
+    status: ['error', '4xx', '5xx'].includes(status) ? status : status === 'ok' ? '200' : '',
     limit: f.elements.limit.value,
   };
 }
@@ -101,12 +102,13 @@ function updateRow(tr, r) {
   setText(c[2], r.instance_id || DASH);
   setText(tr._status, ok ? `${r.status}` : `${r.status ?? 'error'}${r.error_kind ? ` · ${r.error_kind}` : ''}`);
   setAttr(tr._status, 'data-state', ok ? 'ok' : 'error');
+  setAttr(tr._status, 'title', [r.error_type, r.user_agent && `client: ${r.user_agent}`].filter(Boolean).join(' · ') || null);
   setText(c[4], fmtSecs(r.ttft_s));
   setText(c[5], fmtSecs(r.duration_s));
   setText(c[6], `${fmtInt(r.prompt_tokens)} / ${fmtInt(r.completion_tokens)}`);
   setText(c[7], fmtInt(r.attempts));
   setText(c[8], fmtSecs(r.queue_wait_s));
-  setText(c[9], r.stream ? 'stream' : 'json');
+  setText(c[9], `${r.endpoint ? `${r.endpoint} · ` : ''}${r.stream ? 'stream' : 'json'}`);
   setAttr(c[9], 'title', r.strategy ? `strategy: ${r.strategy}` : null);
   setText(c[10], r.request_id ? `…${String(r.request_id).slice(-8)}` : DASH);
   setAttr(c[10], 'title', r.request_id || null);
