@@ -25,6 +25,18 @@ def to_chat_body(raw: object) -> dict[str, Any]:
     """The chat-completions body for a Messages request."""
     if not isinstance(raw, dict):
         raise BadRequest("The request body must be a JSON object.")
+    body: dict[str, Any] = {"model": raw.get("model"), "messages": _messages(raw)}
+    body["stream"] = bool(raw.get("stream"))
+    for ours, theirs in (("max_tokens", "max_tokens"), ("stop", "stop_sequences")):
+        if raw.get(theirs) is not None:
+            body[ours] = raw[theirs]
+    body.update({k: raw[k] for k in ("temperature", "top_p") if k in raw})
+    if raw.get("tools"):
+        body.update(_tools(raw["tools"], raw.get("tool_choice")))
+    return body
+
+
+def _messages(raw: dict[str, Any]) -> list[dict[str, Any]]:
     messages: list[dict[str, Any]] = []
     if raw.get("system"):
         messages.append({"role": "system", "content": _plain(raw["system"], "system")})
@@ -32,22 +44,14 @@ def to_chat_body(raw: object) -> dict[str, Any]:
         raise BadRequest("Missing required parameter: 'messages'.", param="messages")
     for index, message in enumerate(raw["messages"]):
         messages.extend(_message(message, f"messages[{index}]"))
-    body: dict[str, Any] = {"model": raw.get("model"), "messages": messages}
-    body["stream"] = bool(raw.get("stream"))
-    for ours, theirs in (("max_tokens", "max_tokens"), ("stop", "stop_sequences")):
-        if raw.get(theirs) is not None:
-            body[ours] = raw[theirs]
-    for key in ("temperature", "top_p"):
-        if key in raw:
-            body[key] = raw[key]
-    if raw.get("tools"):
-        body["tools"] = [_tool(t) for t in raw["tools"]]
-        body["tool_choice"] = _tool_choice(raw.get("tool_choice"))
-        if isinstance(raw.get("tool_choice"), dict) and raw["tool_choice"].get(
-            "disable_parallel_tool_use"
-        ):
-            body["parallel_tool_calls"] = False
-    return body
+    return messages
+
+
+def _tools(tools: list[Any], choice: object) -> dict[str, Any]:
+    out: dict[str, Any] = {"tools": [_tool(t) for t in tools], "tool_choice": _tool_choice(choice)}
+    if isinstance(choice, dict) and choice.get("disable_parallel_tool_use"):
+        out["parallel_tool_calls"] = False
+    return out
 
 
 def _plain(value: object, where: str) -> str:

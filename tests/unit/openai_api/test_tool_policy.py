@@ -8,7 +8,7 @@ from modules.errors import UnusableReply
 from modules.openai_api.repair import Repair
 from modules.openai_api.tool_parse import parse_reply
 from modules.openai_api.tool_policy import judge_tool_reply
-from tests.unit.tool_fixtures import tool_set
+from tests.unit.openai_api.tool_fixtures import tool_set
 
 CALL = '<tool_call>{"name": "get_time", "arguments": {"zone": "UTC"}}</tool_call>'
 

@@ -10,7 +10,7 @@ from modules.errors import BadRequest, UnusableReply
 from modules.openai_api.agent_request import AgentPlan, plan_request, prompt_messages
 from modules.openai_api.answer_shaper import AnswerShaper, Finished, Piece
 from modules.openai_api.schema import validate_request
-from tests.unit.tool_fixtures import TIME, WEATHER
+from tests.unit.openai_api.tool_fixtures import TIME, WEATHER
 
 CALL = '<tool_call>{"name": "get_time", "arguments": {"zone": "UTC"}}</tool_call>'
 PERSON = {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}

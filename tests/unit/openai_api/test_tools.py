@@ -9,7 +9,7 @@ import pytest
 from modules.errors import BadRequest
 from modules.openai_api.tool_contract import format_call, format_result, render_contract
 from modules.openai_api.tools import parse_tool_set
-from tests.unit.tool_fixtures import TIME, WEATHER, tool, tool_set
+from tests.unit.openai_api.tool_fixtures import TIME, WEATHER, tool, tool_set
 
 
 def _refused(tools: list[Any], choice: object = None) -> BadRequest:

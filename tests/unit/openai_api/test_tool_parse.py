@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from modules.openai_api.tool_parse import ParsedReply, parse_reply
-from tests.unit.tool_fixtures import tool_set
+from tests.unit.openai_api.tool_fixtures import tool_set
 
 TOOLS = tool_set()
 

@@ -11,7 +11,7 @@ from modules.openai_api.json_schema import first_problem
 from modules.openai_api.structured_output import JsonFormat, json_instruction, judge_json_reply
 from modules.openai_api.tool_contract import format_result, render_contract
 from modules.openai_api.tool_parse import parse_reply
-from tests.unit.tool_fixtures import TIME, WEATHER, tool_set
+from tests.unit.openai_api.tool_fixtures import TIME, WEATHER, tool_set
 
 NESTED: dict[str, Any] = {
     "type": "object",
