@@ -21,6 +21,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--tokens-per-s", type=float, default=None, help="stream speed")
     parser.add_argument("--ttft-ms", type=int, default=None, help="delay before the first token")
     parser.add_argument(
+        "--legacy", action="store_true", help="serve the 2025 protocol (tokenless, messages[])"
+    )
+    parser.add_argument(
         "--knobs", default=None, help="start knobs as JSON, e.g. '{\"challenge\": true}'"
     )
     return parser.parse_args(argv)
@@ -35,6 +38,8 @@ def _start_knobs(args: argparse.Namespace) -> Knobs:
         values["tokens_per_s"] = args.tokens_per_s
     if args.ttft_ms is not None:
         values["ttft_ms"] = args.ttft_ms
+    if args.legacy:
+        values["legacy_protocol"] = True
     return Knobs.model_validate(values)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from . import control, page, signup, streams
+from . import account, control, page, recaptcha, streams
 from .state import ArenaSettings, ArenaState
 from .stream_body import quiet_cuts
 
@@ -14,7 +14,7 @@ def create_arena_app(settings: ArenaSettings | None = None) -> FastAPI:
     settings = settings or ArenaSettings()
     app = FastAPI(title="LMArena (local)", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.arena = ArenaState.create(settings)
-    for module in (page, signup, streams, control):
+    for module in (page, account, recaptcha, streams, control):
         app.include_router(module.router)
     # Cut connections are on purpose; keep the server log free of their tracebacks.
     quiet_cuts()

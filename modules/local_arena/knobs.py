@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -66,6 +66,25 @@ class SlowSessions(_Knob):
     factor: float = Field(3.0, gt=0)
 
 
+class Quota(_Knob):
+    """The budget the `ratelimit` headers report, per user and fixed window; 0 left → 429."""
+
+    limit: int = Field(1800, ge=0)
+    window_s: float = Field(300.0, gt=0)
+
+
+class Risk(_Knob):
+    """Per identity: more than `max_sends` sends within `window_s` flag it for `flag_s`.
+
+    While flagged every send attempt is refused (`refusal` says how) and extends the flag.
+    """
+
+    max_sends: int = Field(ge=0)
+    window_s: float = Field(gt=0)
+    flag_s: float = Field(gt=0)
+    refusal: Literal["recaptcha", "prompt_failed"] = "recaptcha"
+
+
 class Knobs(_Knob):
     """Everything a test or demo may change while the arena runs."""
 
@@ -79,7 +98,12 @@ class Knobs(_Knob):
     challenge: bool | ChallengeTargets = False
     per_session_speed: dict[str, float] = Field(default_factory=dict)
     slow_sessions: SlowSessions | None = None
+    # The 2025 protocol: tokenless sends with the full messages[] body, mode "direct".
+    legacy_protocol: bool = False
+    # Legacy mode only: refuse a send whose body has no page token (2026 always verifies).
     require_page_token: bool = False
+    quota: Quota = Field(default_factory=Quota)
+    risk: Risk | None = None
 
     @model_validator(mode="after")
     def _positive_speeds(self) -> Knobs:

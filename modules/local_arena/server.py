@@ -31,9 +31,18 @@ class LocalArena:
     """Async context manager: a real uvicorn serving an arena; `.url` once entered."""
 
     def __init__(
-        self, settings: ArenaSettings | None = None, host: str = "127.0.0.1", port: int = 0
+        self,
+        settings: ArenaSettings | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        legacy_protocol: bool | None = None,
     ) -> None:
-        self.settings = settings or ArenaSettings()
+        settings = settings or ArenaSettings()
+        if legacy_protocol is not None:  # a start knob, so {"reset": true} keeps it
+            knobs = settings.knobs.model_copy(update={"legacy_protocol": legacy_protocol})
+            settings = settings.model_copy(update={"knobs": knobs})
+        self.settings = settings
         self.host = host
         self.port = port
         self.app = create_arena_app(self.settings)

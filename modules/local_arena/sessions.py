@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..upstream import protocol
+from .evaluations import Evaluation
+from .quota import QuotaWindow
+from .risk import Standing
 
 # Long enough that the encoded cookie exceeds AUTH_COOKIE_CHUNK and must be split,
 # like the real site's JWT-bearing session.
@@ -86,16 +89,8 @@ class User:
     order: int  # 1-based sign-up order, for knobs like "every third session is slow"
     requests: int = 0
     recent: deque[float] = field(default_factory=deque)  # accepted request times
-
-
-@dataclass
-class Evaluation:
-    """One evaluation session (conversation) and what a regenerate needs."""
-
-    id: str
-    owner: str
-    model_id: str
-    last_user_text: str
+    standing: Standing = field(default_factory=Standing)  # attempts, refusals, risk flag
+    quota: QuotaWindow = field(default_factory=QuotaWindow)  # the ratelimit headers' budget
 
 
 class SessionRegistry:
@@ -134,6 +129,8 @@ class SessionRegistry:
         return None
 
     def clear_windows(self) -> None:
-        """Forget rate-limit history (on knob reset)."""
+        """Forget rate-limit and quota windows and risk flags (on knob reset)."""
         for user in self.users.values():
             user.recent.clear()
+            user.quota.clear()
+            user.standing.clear()

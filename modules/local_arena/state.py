@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -13,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import catalog
 from .knobs import Knobs, merge_knobs
-from .sessions import SessionRegistry
+from .recaptcha_tokens import TokenBook
+from .risk import Attempt
+from .sessions import SessionRegistry, User
 
 
 class ArenaSettings(BaseModel):
@@ -34,9 +37,12 @@ class ArenaState:
     knobs: Knobs
     sessions: SessionRegistry = field(default_factory=SessionRegistry)
     recorded: deque[dict[str, Any]] = field(default_factory=deque)
+    tokens: TokenBook = field(default_factory=TokenBook)
     active_streams: int = 0
     # Set on shutdown so stalled streams end instead of holding the server open.
     closing: asyncio.Event = field(default_factory=asyncio.Event)
+    # Wall-clock seconds for tokens, quota, risk and attempt times; tests may swap it.
+    clock: Callable[[], float] = field(default_factory=lambda: time.time)
 
     @classmethod
     def create(cls, settings: ArenaSettings) -> ArenaState:
@@ -50,21 +56,28 @@ class ArenaState:
         new = merge_knobs(self.knobs, update, self.settings.knobs)
         if update.get("reset"):
             self.sessions.clear_windows()
+            self.tokens.clear()
         self.knobs = new
         return new
 
     def record(self, method: str, path: str, user_id: str, body: Any) -> None:
         """Keep an accepted request body for tests to inspect."""
         self.recorded.append(
-            {"time": time.time(), "method": method, "path": path, "user_id": user_id, "body": body}
+            {"time": self.clock(), "method": method, "path": path, "user_id": user_id, "body": body}
         )
+
+    def log_attempt(self, user: User, path: str, status: int, outcome: str) -> None:
+        """Count a send attempt by this user and how it was answered."""
+        user.standing.log(Attempt(self.clock(), path, status, outcome))
 
     def control_snapshot(self) -> dict[str, Any]:
         """What GET /_control reports."""
-        knobs = self.knobs
+        knobs, now = self.knobs, self.clock()
         users = self.sessions.users.values()
         return {
             "knobs": knobs.model_dump(),
+            "protocol": "2025" if knobs.legacy_protocol else "2026",
+            "time": now,
             "sessions": [
                 {
                     "user_id": u.id,
@@ -72,6 +85,7 @@ class ArenaState:
                     "requests": u.requests,
                     "speed_factor": knobs.speed_factor(u.id, u.order),
                     "challenged": knobs.challenges(u.id),
+                    **u.standing.snapshot(now),
                 }
                 for u in users
             ],

@@ -17,6 +17,7 @@ from starlette.types import Receive, Scope, Send
 from ..upstream import protocol
 
 PARTICIPANT = protocol.PARTICIPANTS[0]
+_END = {"type": "http.response.body", "body": b"", "more_body": False}
 
 
 class ConnectionCut(Exception):
@@ -38,19 +39,31 @@ def quiet_cuts(logger_name: str = "uvicorn.error") -> None:
         logger.addFilter(QuietCuts())
 
 
-def line(kind: str, payload: Any) -> bytes:
+def line(kind: str, payload: Any, participant: str = PARTICIPANT) -> bytes:
     """One stream line, compact like JSON.stringify; raw UTF-8, newlines escaped by JSON."""
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return f"{PARTICIPANT}{kind}:{data}\n".encode()
+    return f"{participant}{kind}:{data}\n".encode()
+
+
+@dataclass
+class Participant:
+    """What one participant (`a`, or `b` in battles) streams."""
+
+    letter: str
+    text: list[str]
+    reasoning: list[str] = field(default_factory=list)
+    extras: list[bytes] = field(default_factory=list)  # x2:/xc: lines after the text
+    finish: dict[str, Any] = field(default_factory=lambda: {"finishReason": "stop"})
 
 
 @dataclass
 class StreamPlan:
-    """What one response will send, how fast, and where it breaks."""
+    """What one response will send, how fast, and where it breaks.
 
-    text: list[str]
-    reasoning: list[str] = field(default_factory=list)
-    extras: list[bytes] = field(default_factory=list)  # a2:/ac: lines after the text
+    Participants' lines interleave token by token; faults count rounds (one token each).
+    """
+
+    participants: list[Participant]
     ttft_s: float = 0.05
     interval_s: float = 0.02
     error_after: int | None = None
@@ -93,26 +106,26 @@ class ArenaStream(Response):
             self.on_close()
 
     async def _produce(self, send: Send) -> None:
-        plan = self.plan
-        pace = _Pacer(plan.ttft_s, plan.interval_s)
-        for token in plan.reasoning:
-            await pace.next()
-            await _body(send, line(protocol.KIND_REASONING, token))
-        for index in range(len(plan.text) + 1):
-            if await self._fault(send, index):
+        parts = self.plan.participants
+        pace = _Pacer(self.plan.ttft_s, self.plan.interval_s)
+        thoughts = [(p.letter, p.reasoning) for p in parts]
+        for index in range(max(len(tokens) for _, tokens in thoughts)):
+            await _round(send, pace, protocol.KIND_REASONING, thoughts, index)
+        texts = [(p.letter, p.text) for p in parts]
+        rounds = max(len(tokens) for _, tokens in texts)
+        for index in range(rounds + 1):
+            if await self._fault(send, index, rounds):
                 return
-            if index == len(plan.text):
-                break
-            await pace.next()
-            await _body(send, line(protocol.KIND_TEXT, plan.text[index]))
-        for extra in plan.extras:
-            await _body(send, extra)
-        await _body(send, line(protocol.KIND_FINISH, {"finishReason": "stop"}))
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+            await _round(send, pace, protocol.KIND_TEXT, texts, index)
+        tail = [extra for p in parts for extra in p.extras]
+        tail += [line(protocol.KIND_FINISH, p.finish, p.letter) for p in parts]
+        for chunk in tail:
+            await _body(send, chunk)
+        await send(_END)
 
-    async def _fault(self, send: Send, sent: int) -> bool:
-        """Inject the fault due after `sent` text tokens; True when the stream is over."""
-        plan, last = self.plan, len(self.plan.text)
+    async def _fault(self, send: Send, sent: int, last: int) -> bool:
+        """Inject the fault due after `sent` rounds of text tokens; True when it is over."""
+        plan = self.plan
         if plan.cut_after is not None and min(plan.cut_after, last) == sent:
             raise ConnectionCut(f"cut after {sent} tokens")
         if plan.stall_after is not None and min(plan.stall_after, last) == sent:
@@ -120,7 +133,7 @@ class ArenaStream(Response):
             raise ConnectionCut("arena shutting down during a stall")
         if plan.error_after is not None and min(plan.error_after, last) == sent:
             await _body(send, line(protocol.KIND_ERROR, plan.error_message))
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            await send(_END)
             return True
         return False
 
@@ -139,6 +152,16 @@ class _Pacer:
         delay = due - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+
+
+async def _round(
+    send: Send, pace: _Pacer, kind: str, streams: list[tuple[str, list[str]]], index: int
+) -> None:
+    """Token `index` of each participant that has one, a before b, each paced."""
+    for letter, tokens in streams:
+        if index < len(tokens):
+            await pace.next()
+            await _body(send, line(kind, tokens[index], letter))
 
 
 async def _body(send: Send, chunk: bytes) -> None:

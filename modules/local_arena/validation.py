@@ -1,21 +1,22 @@
-"""Parse and check a stream request body the way the real site does (SPEC §4)."""
+"""What both body forms share: JSON decoding, field checks and the parsed request."""
 
 from __future__ import annotations
 
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from ..upstream import protocol
 from . import catalog
 
-_ROLES = {"user", "assistant", "system"}
-_MODALITY_FOR_OUTPUT = {
-    "text": protocol.MODALITY_CHAT,
-    "image": protocol.MODALITY_IMAGE,
-    "search": protocol.MODALITY_SEARCH,
-}
+MESSAGE_ID_FIELDS = ("userMessageId", "modelAMessageId")
+MODES = (
+    protocol.MODE_DIRECT,
+    protocol.MODE_DIRECT_BATTLE,
+    protocol.MODE_SIDE_BY_SIDE,
+    protocol.MODE_BATTLE,
+)
 
 
 class InvalidBody(ValueError):
@@ -28,13 +29,15 @@ class InvalidBody(ValueError):
 
 @dataclass(frozen=True)
 class EvaluationRequest:
-    """The parts of a valid stream request the arena acts on."""
+    """The parts of a well-formed stream request the arena acts on."""
 
     body: dict[str, Any]
     session_id: str
-    model: dict[str, Any]
-    last_user_text: str
-    page_token: str
+    mode: str | None  # None: a follow-up that names no mode (2026)
+    model_a: dict[str, Any] | None  # None when the body names none (battle, some follow-ups)
+    model_b: dict[str, Any] | None
+    text: str
+    attachments: tuple[dict[str, Any], ...]
 
 
 def parse_json(raw: bytes) -> dict[str, Any]:
@@ -48,86 +51,73 @@ def parse_json(raw: bytes) -> dict[str, Any]:
     return body
 
 
-def _uuid_field(body: dict[str, Any], name: str) -> str:
+def uuid_field(body: dict[str, Any], name: str, where: str = "") -> str:
+    """A required UUID string field."""
     value = body.get(name)
     if not isinstance(value, str):
-        raise InvalidBody(f"{name} is required and must be a UUID string")
+        raise InvalidBody(f"{where}{name} is required and must be a UUID string")
     try:
         uuid.UUID(value)
     except ValueError as exc:
-        raise InvalidBody(f"{name} is not a UUID: {value!r}") from exc
+        raise InvalidBody(f"{where}{name} is not a UUID: {value!r}") from exc
     return value
 
 
-def _check_message(msg: Any, index: int) -> None:
-    if not isinstance(msg, dict):
-        raise InvalidBody(f"messages[{index}] must be an object")
-    _uuid_field(msg, "id")
-    if msg.get("role") not in _ROLES:
-        raise InvalidBody(f"messages[{index}].role must be one of {sorted(_ROLES)}")
-    if not isinstance(msg.get("content"), str):
-        raise InvalidBody(f"messages[{index}].content must be a string")
-    attachments = msg.get("experimental_attachments", [])
-    if not isinstance(attachments, list) or not all(
-        isinstance(a, dict) and {"name", "contentType", "url"} <= a.keys() for a in attachments
+def session_id(body: dict[str, Any], path_session_id: str | None) -> str:
+    """The body's `id`, which must match the path's session id on a follow-up."""
+    value = uuid_field(body, "id")
+    if path_session_id is not None and value != path_session_id:
+        raise InvalidBody("id in the body differs from the session id in the path")
+    return value
+
+
+def attachments(message: dict[str, Any], where: str) -> tuple[dict[str, Any], ...]:
+    """A message's `experimental_attachments`: a list of {name, contentType, url}."""
+    value = message.get(protocol.ATTACHMENTS_FIELD, [])
+    if not isinstance(value, list) or not all(
+        isinstance(a, dict) and {"name", "contentType", "url"} <= a.keys() for a in value
     ):
         raise InvalidBody(
-            f"messages[{index}].experimental_attachments must be a list of "
-            "{name, contentType, url}"
+            f"{where}{protocol.ATTACHMENTS_FIELD} must be a list of {{name, contentType, url}}"
         )
+    return tuple(value)
 
 
-def _check_pending_pair(body: dict[str, Any], messages: list[Any]) -> dict[str, Any]:
-    """The last two messages: pending user message, then empty pending placeholder."""
-    if len(messages) < 2:
-        raise InvalidBody("messages must end with the pending user message and a placeholder")
-    user, placeholder = messages[-2], messages[-1]
-    if user["role"] != "user" or user["id"] != body["userMessageId"]:
-        raise InvalidBody("messages[-2] must be the user message with id userMessageId")
-    if placeholder["role"] != "assistant" or placeholder["id"] != body["modelAMessageId"]:
-        raise InvalidBody("messages[-1] must be the assistant placeholder with id modelAMessageId")
-    if placeholder["content"] != "" or placeholder.get("status") != protocol.STATUS_PENDING:
-        raise InvalidBody("the assistant placeholder must be empty with status 'pending'")
-    return cast(dict[str, Any], user)
+def mode(body: dict[str, Any]) -> str | None:
+    """The body's mode, if it names one."""
+    value = body.get("mode")
+    if value is not None and value not in MODES:
+        raise InvalidBody(f"mode must be one of {list(MODES)}")
+    return value
 
 
-def parse_request(
-    raw: bytes, models: tuple[dict[str, Any], ...], path_session_id: str | None = None
+def request(
+    body: dict[str, Any],
+    session: str,
+    mode_: str | None,
+    message: dict[str, Any],
+    where: str,
+    models: tuple[dict[str, Any], ...],
 ) -> EvaluationRequest:
-    """Validate a create/post-to-evaluation body; raises InvalidBody."""
-    body = parse_json(raw)
-    session_id = _uuid_field(body, "id")
-    if path_session_id is not None and session_id != path_session_id:
-        raise InvalidBody("id in the body differs from the session id in the path")
-    if body.get("mode") != protocol.MODE_DIRECT:
-        raise InvalidBody(f"mode must be {protocol.MODE_DIRECT!r} (battle is not served here)")
-    model_id = _uuid_field(body, "modelAId")
-    for name in ("userMessageId", "modelAMessageId"):
-        _uuid_field(body, name)
-    messages = body.get("messages")
-    if not isinstance(messages, list):
-        raise InvalidBody("messages must be a list")
-    for index, msg in enumerate(messages):
-        _check_message(msg, index)
-    user = _check_pending_pair(body, messages)
-    model = catalog.find_model(models, model_id)
-    if model is None:
-        raise InvalidBody(f"unknown model: {model_id}")
-    _check_modality(body, model, user)
-    token = body.get(protocol.PAGE_TOKEN_FIELD)
+    """The parsed request once the body form's own checks have passed."""
     return EvaluationRequest(
         body=body,
-        session_id=session_id,
-        model=model,
-        last_user_text=user["content"],
-        page_token=token if isinstance(token, str) else "",
+        session_id=session,
+        mode=mode_,
+        model_a=optional_model(body, "modelAId", models),
+        model_b=optional_model(body, protocol.MODEL_B_ID_FIELD, models),
+        text=message["content"],
+        attachments=attachments(message, where),
     )
 
 
-def _check_modality(body: dict[str, Any], model: dict[str, Any], user: dict[str, Any]) -> None:
-    """The modality must match the model's output; images only for image-input models."""
-    wanted = _MODALITY_FOR_OUTPUT[catalog.output_kind(model)]
-    if body.get("modality") != wanted:
-        raise InvalidBody(f"modality must be {wanted!r} for model {model['publicName']}")
-    if user.get("experimental_attachments") and not catalog.accepts_images(model):
-        raise InvalidBody(f"model {model['publicName']} does not accept image input")
+def optional_model(
+    body: dict[str, Any], field_name: str, models: tuple[dict[str, Any], ...]
+) -> dict[str, Any] | None:
+    """The catalog model a body field names, None when the field is absent."""
+    if body.get(field_name) is None:
+        return None
+    model = catalog.find_model(models, uuid_field(body, field_name))
+    if model is None:
+        raise InvalidBody(f"unknown model: {body[field_name]}")
+    return model

@@ -110,7 +110,3 @@ FINISH_REASON_MAP = {
     "length": "length",
     "content-filter": "content_filter",
 }
-
-# Rate-limit headers on stream responses (2026): "limit=1800, remaining=N, reset=S".
-RATELIMIT_HEADER = "ratelimit"
-RATELIMIT_POLICY_HEADER = "ratelimit-policy"

@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 from modules.local_arena.agent_replies import agent_reply, example_value, json_reply
-from modules.local_arena.model_replies import conversation_text, reply_text
+from modules.local_arena.body_legacy import conversation_text
+from modules.local_arena.replies import ReplyInput
+from modules.local_arena.reply_registry import reply_text
 from modules.openai_api.json_schema import first_problem
 from modules.openai_api.structured_output import JsonFormat, json_instruction, judge_json_reply
 from modules.openai_api.tool_contract import format_result, render_contract
@@ -82,8 +84,10 @@ def test_example_values_match_their_schemas() -> None:
 
 
 def test_registry_and_conversation_text() -> None:
-    assert reply_text("local-echo-1", "whole", "hi") == "Echo from local-echo-1: hi"
-    assert "offer me tools" in reply_text("local-agent", "whole", "hi")
+    assert (
+        reply_text(ReplyInput("local-echo-1", "hi", (), 0, "whole")) == "Echo from local-echo-1: hi"
+    )
+    assert "offer me tools" in reply_text(ReplyInput("local-agent", "hi", (), 0, "whole"))
     body = {"messages": [{"content": "a"}, {"content": "b"}, {"content": ""}]}
-    assert conversation_text(body, "x") == "a\n\nb"
-    assert conversation_text({}, "x") == "x"
+    assert conversation_text(body) == "a\n\nb"
+    assert conversation_text({}) == ""
