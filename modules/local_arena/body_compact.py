@@ -36,7 +36,7 @@ def parse_compact(
 ) -> EvaluationRequest:
     """Validate a 2026 create/post-to-evaluation body; raises InvalidBody."""
     sid = validation.session_id(body, path_session_id)
-    mode = validation.mode(body)
+    mode = validation.body_mode(body)
     if path_session_id is None:
         mode = _new_chat_mode(mode)
         if mode != protocol.MODE_BATTLE:

@@ -41,7 +41,7 @@ def parse_legacy(
 ) -> EvaluationRequest:
     """Validate a 2025 create/post-to-evaluation body; raises InvalidBody."""
     sid = validation.session_id(body, path_session_id)
-    mode = validation.mode(body)
+    mode = validation.body_mode(body)
     if mode is None:
         raise InvalidBody(f"mode must be one of {list(validation.MODES)}")
     if mode != protocol.MODE_BATTLE:

@@ -43,3 +43,18 @@ async def recorded_requests(
     """The most recent accepted stream request bodies, oldest first."""
     recorded = list(arena_state(request).recorded)
     return {"requests": recorded[len(recorded) - limit :] if limit else []}
+
+
+@router.get("/_control/attempts")
+async def attempts(
+    request: Request,
+    user_id: str = Query(..., description="The identity (user id) asked about."),
+    since: float = Query(0.0, description="Wall-clock seconds; attempts at or after this."),
+    until: float | None = Query(None, description="Wall-clock seconds; attempts before this."),
+) -> JSONResponse:
+    """One identity's send attempts in [since, until), so a test can prove there were none."""
+    user = arena_state(request).sessions.users.get(user_id)
+    if user is None:
+        return JSONResponse({"error": f"unknown user: {user_id}"}, status_code=404)
+    found = [a.as_dict() for a in user.standing.attempts_between(since, until)]
+    return JSONResponse({"user_id": user_id, "count": len(found), "attempts": found})

@@ -23,6 +23,15 @@ class Attempt:
     status: int
     outcome: str  # "accepted" or the kind of refusal, e.g. "flagged", "recaptcha"
 
+    def as_dict(self) -> dict[str, Any]:
+        """The attempt as /_control reports it."""
+        return {
+            "time": self.time,
+            "path": self.path,
+            "status": self.status,
+            "outcome": self.outcome,
+        }
+
 
 @dataclass
 class Standing:
@@ -63,6 +72,10 @@ class Standing:
         else:
             self.refusals[attempt.outcome] += 1
 
+    def attempts_between(self, since: float, until: float | None) -> list[Attempt]:
+        """The attempts made at or after `since` and before `until` (None: up to now)."""
+        return [a for a in self.attempts if a.time >= since and (until is None or a.time < until)]
+
     def clear(self) -> None:
         """Lift the flag and forget the risk window (on knob reset); the log stays."""
         self.flagged_until = None
@@ -71,10 +84,7 @@ class Standing:
     def snapshot(self, now: float) -> dict[str, Any]:
         """What /_control reports for this identity."""
         return {
-            "attempts": [
-                {"time": a.time, "path": a.path, "status": a.status, "outcome": a.outcome}
-                for a in self.attempts
-            ],
+            "attempts": [a.as_dict() for a in self.attempts],
             "accepted": self.accepted,
             "refusals": dict(self.refusals),
             "flagged": self.flagged(now),

@@ -83,7 +83,7 @@ def attachments(message: dict[str, Any], where: str) -> tuple[dict[str, Any], ..
     return tuple(value)
 
 
-def mode(body: dict[str, Any]) -> str | None:
+def body_mode(body: dict[str, Any]) -> str | None:
     """The body's mode, if it names one."""
     value = body.get("mode")
     if value is not None and value not in MODES:
@@ -94,7 +94,7 @@ def mode(body: dict[str, Any]) -> str | None:
 def request(
     body: dict[str, Any],
     session: str,
-    mode_: str | None,
+    mode: str | None,
     message: dict[str, Any],
     where: str,
     models: tuple[dict[str, Any], ...],
@@ -103,7 +103,7 @@ def request(
     return EvaluationRequest(
         body=body,
         session_id=session,
-        mode=mode_,
+        mode=mode,
         model_a=optional_model(body, "modelAId", models),
         model_b=optional_model(body, protocol.MODEL_B_ID_FIELD, models),
         text=message["content"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from modules.local_arena import LocalArena
@@ -121,6 +122,15 @@ async def test_risk_flag_refuses_and_extends(arena: LocalArena, refusal: str, an
     times = [a["time"] for a in standing["attempts"]]
     assert times == [5000, 5000, 5000, 5099, 5198]
     assert [a["outcome"] for a in standing["attempts"]][-1] == "flagged"
+    async with httpx.AsyncClient(base_url=arena.url) as control:
+        asked = {"user_id": client.user_id, "since": 5001, "until": 5298}
+        window = (await control.get("/_control/attempts", params=asked)).json()
+        quiet = {**asked, "since": 5199}
+        none = (await control.get("/_control/attempts", params=quiet)).json()
+        unknown = await control.get("/_control/attempts", params={"user_id": "nobody"})
+    assert [a["time"] for a in window["attempts"]] == [5099, 5198] and window["count"] == 2
+    assert none == {"user_id": client.user_id, "count": 0, "attempts": []}
+    assert unknown.status_code == 404
 
 
 async def test_a_flag_blocks_the_sites_own_page_flow(arena: LocalArena) -> None:
