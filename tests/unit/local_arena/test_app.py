@@ -6,6 +6,7 @@ import asyncio
 import base64
 import json
 import re
+import socket
 
 import httpx
 import pytest
@@ -197,3 +198,15 @@ async def test_arena_stops_cleanly() -> None:
     async with httpx.AsyncClient() as anon:
         with pytest.raises(httpx.ConnectError):
             await anon.get(url)
+
+
+async def test_connections_send_without_nagle_delay(arena: LocalArena) -> None:
+    # Small writes (headers, then each stream line) must leave at once, not wait ~40 ms
+    # for the peer's delayed ACK.
+    async with httpx.AsyncClient(base_url=arena.url) as anon:
+        assert (await anon.get(protocol.ME_PATH)).status_code == 401
+        server = arena._server
+        assert server is not None and server.server_state.connections
+        for connection in server.server_state.connections:
+            sock = connection.transport.get_extra_info("socket")
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
