@@ -43,10 +43,17 @@ def _new_models(req: EvaluationRequest, models: Models) -> tuple[str, list[dict[
     return mode, [req.model_a]
 
 
-def _known_models(req: EvaluationRequest, known: Evaluation, models: Models) -> list[Any]:
+def stored_models(known: Evaluation, models: Models) -> list[dict[str, Any]]:
+    """The models an evaluation was answered by last (a, then b in battles)."""
+    found = [catalog.find_model(models, i) for i in (known.model_a, known.model_b) if i]
+    return [model for model in found if model is not None]  # stored after validation
+
+
+def _known_models(
+    req: EvaluationRequest, known: Evaluation, models: Models
+) -> list[dict[str, Any]]:
     if known.mode in protocol.BATTLE_MODES or req.model_a is None:
-        ids = [known.model_a, known.model_b]
-        return [catalog.find_model(models, i) for i in ids if i is not None]
+        return stored_models(known, models)
     return [req.model_a]  # a direct chat may switch models between turns
 
 

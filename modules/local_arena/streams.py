@@ -10,10 +10,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from ..upstream import protocol
-from . import catalog
 from .body_compact import parse_compact
 from .body_legacy import conversation_text, parse_legacy
-from .conversation import commit_turn, prepare_turn
+from .conversation import commit_turn, prepare_turn, stored_models
 from .evaluations import Evaluation
 from .gate import admit
 from .plan import participant, stream_plan
@@ -74,7 +73,7 @@ def _stream(
     state: ArenaState,
     user: User,
     evaluation: Evaluation,
-    answering: list[Any],
+    answering: list[dict[str, Any]],
     conversation: str,
 ) -> ArenaStream:
     """Stream every answering model's reply to the evaluation's latest turn (and keep a's)."""
@@ -147,8 +146,7 @@ async def retry_message(request: Request, session_id: str, message_id: str) -> R
             raise no_access(user.id, session_id)
         _check_token(request, state, user, body)
         _check_content(known.turns[-1].text)
-        ids = [known.model_a, known.model_b]
-        answering = [catalog.find_model(state.settings.models, i) for i in ids if i]
+        answering = stored_models(known, state.settings.models)
         state.record(request.method, request.url.path, user.id, body)
         return _stream(request, state, user, known, answering, known.conversation())
 
