@@ -267,15 +267,19 @@ class HistoryStore:
         """Totals, percentiles, per-model/instance summaries and a ~60-point series."""
         end = self._clock() if now is None else now
         since = end - window_s
+        rows = await self.window_rows(since, end)
+        result = await asyncio.to_thread(window_stats, rows, since, window_s)
+        result["truncated"] = len(rows) >= MAX_STATS_ROWS
+        return result
+
+    async def window_rows(self, since: float, until: float) -> list[dict[str, Any]]:
+        """The requests of a period for summaries, newest first, at most MAX_STATS_ROWS."""
         sql = (
             "SELECT ts, model, instance_id, status, error_kind, ttft_s, duration_s, "
             "prompt_tokens, completion_tokens FROM requests WHERE ts >= ? AND ts <= ? "
             "ORDER BY ts DESC LIMIT ?"
         )
-        rows = await asyncio.to_thread(self._query, sql, (since, end, MAX_STATS_ROWS))
-        result = await asyncio.to_thread(window_stats, rows, since, window_s)
-        result["truncated"] = len(rows) >= MAX_STATS_ROWS
-        return result
+        return await asyncio.to_thread(self._query, sql, (since, until, MAX_STATS_ROWS))
 
 
 def _clamp(limit: int) -> int:

@@ -1,0 +1,67 @@
+"""Reads what a degradation rule compares from the history: each model's recent figures
+(read fresh at every evaluation: a short range of the time index) and its baseline (the
+longer period before the recent window; cached, it changes slowly)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .degradation import Degraded, Figure, Metric, degraded_models, figures_by_model
+from .history import HistoryStore
+
+BASELINE_REFRESH_S = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class DegradationQuery:
+    """One degradation rule's terms."""
+
+    metric: Metric
+    window_s: float
+    baseline_s: float
+    factor: float
+    min_samples: int
+    floor: float = 0.0
+
+
+class ModelWatch:
+    """Judges degradation rules on the history; `clock` is wall-clock time like its rows."""
+
+    def __init__(
+        self,
+        history: HistoryStore,
+        clock: Callable[[], float] = time.time,
+        refresh_s: float = BASELINE_REFRESH_S,
+    ) -> None:
+        self._history = history
+        self._clock = clock
+        self._refresh_s = refresh_s
+        self._baselines: dict[tuple[Metric, float, float], tuple[float, dict[str, Figure]]] = {}
+
+    async def degraded(self, query: DegradationQuery) -> list[Degraded]:
+        """Models whose recent figure is worse than their baseline by the rule's factor."""
+        now = self._clock()
+        rows = await self._history.window_rows(now - query.window_s, now)
+        recent = figures_by_model(rows, query.metric)
+        baseline = await self._baseline(query, now)
+        return degraded_models(
+            recent,
+            baseline,
+            factor=query.factor,
+            min_samples=query.min_samples,
+            floor=query.floor,
+        )
+
+    async def _baseline(self, query: DegradationQuery, now: float) -> dict[str, Figure]:
+        key = (query.metric, query.window_s, query.baseline_s)
+        cached = self._baselines.get(key)
+        # Refreshed at most every minute, sooner for short baselines (tests, demos).
+        refresh = min(self._refresh_s, query.baseline_s / 10)
+        if cached is not None and now - cached[0] < refresh:
+            return cached[1]
+        rows = await self._history.window_rows(now - query.baseline_s, now - query.window_s)
+        figures = figures_by_model(rows, query.metric)
+        self._baselines[key] = (now, figures)
+        return figures
