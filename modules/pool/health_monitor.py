@@ -33,33 +33,53 @@ class HealthMonitor:
         self._renew_sessions()
         await self._recycle_heavy()
 
+    async def check_now(self, inst: Instance) -> dict[str, Any]:
+        """Probe one instance at once (an operator's "Check") and act on the answer."""
+        if inst.base_state in (State.STARTING, State.DRAINING, State.CLOSED):
+            raise Conflict(
+                f"Instance '{inst.id}' is {inst.base_state.value}; only a started instance "
+                "can be checked.",
+                param="id",
+                code="instance_not_checkable",
+            )
+        await self._check(inst)
+        return {"check": inst.last_check, "instance": inst.describe()}
+
     async def _check(self, inst: Instance) -> None:
+        started = time.monotonic()
+        ok, verdict = await self._probe(inst)
+        inst.record_check(ok, verdict, time.monotonic() - started)
+
+    async def _probe(self, inst: Instance) -> tuple[bool, str]:
+        """Probe, act on the answer, and say what was found."""
         if inst.page is None or not inst.page.alive:
             self._pool.mark_failed(inst, "page is gone")
-            return
+            return False, "page is gone"
         try:
             result = await inst.page.probe(CHALLENGE_MARKERS, self._config.health.probe_timeout_s)
             jar = await inst.page.cookies()
         except Exception as err:
-            self._pool.mark_failed(inst, f"probe failed: {getattr(err, 'message', err)}")
-            return
+            why = f"probe failed: {getattr(err, 'message', err)}"
+            self._pool.mark_failed(inst, why)
+            return False, why
         if result["challenge"]:
             inst.health.mark_bad("challenge")
             if self._pool.park(inst, "the site shows a challenge; a person must open it"):
                 self._pool.on_upstream_error("challenge")  # seen by the probe, not a request
-            return
+            return False, "the site shows a challenge"
         if result["status"] != 200 or not any(n.startswith(AUTH_COOKIE) for n in jar):
             why = result["error"] or f"status {result['status']}"
             if result["status"] == 200:
                 why = "session cookie missing"
             self._pool.mark_failed(inst, f"probe: {why}")
-            return
+            return False, f"probe: {why}"
         inst.health.mark_good()
         if inst.base_state is State.NEEDS_ATTENTION:
             # The site answers normally again; reload so the page on screen is normal too.
             if await self._launcher.reload(inst) and inst.can_become(State.READY):
                 inst.set_state(State.READY, "challenge cleared")
                 self._pool.dispatcher.wake()
+        return True, "page answers, session cookie present, no challenge"
 
     def _renew_sessions(self) -> None:
         cfg = self._config.pool

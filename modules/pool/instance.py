@@ -99,6 +99,7 @@ class Instance:
         self._cooling_until = 0.0
         self.last_error: str | None = None
         self.spare = spare  # a warm spare: loaded, idle, gets no traffic until promoted
+        self.last_check: dict[str, Any] | None = None  # the latest health probe's verdict
 
     @property
     def in_flight(self) -> int:
@@ -200,6 +201,15 @@ class Instance:
         """Who the site thinks this instance is (read from the page's cookies)."""
         self.identity = identity
 
+    def record_check(self, ok: bool, verdict: str, duration_s: float) -> None:
+        """Keep the verdict of the latest health probe (shown with the instance)."""
+        self.last_check = {
+            "at": time.time(),
+            "ok": ok,
+            "verdict": verdict,
+            "duration_s": round(duration_s, 3),
+        }
+
     def new_session(self) -> None:
         """A fresh session started: its age and request budget start again."""
         self.session_started_at = time.time()
@@ -236,6 +246,7 @@ class Instance:
             "created_at": self.created_at,
             "cooling_down_s": _round(max(0.0, self.cooling_until - self._clock())),
             "error_score": _round(self.health.error_score),
+            "last_check": self.last_check,
             "identity": {
                 "user_id": self.identity.user_id,
                 "provisional_user_id": self.identity.provisional_user_id,
