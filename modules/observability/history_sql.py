@@ -22,12 +22,16 @@ REQUEST_COLUMNS: tuple[str, ...] = (
     "error_type",
     "user_agent",
     "endpoint",
+    "failovers",
+    "error",
 )
 # Columns added after the first release: (name, SQL type with default), for old files.
 ADDED_REQUEST_COLUMNS: tuple[tuple[str, str], ...] = (
     ("error_type", "TEXT"),
     ("user_agent", "TEXT NOT NULL DEFAULT ''"),
     ("endpoint", "TEXT NOT NULL DEFAULT ''"),
+    ("failovers", "TEXT NOT NULL DEFAULT ''"),
+    ("error", "TEXT"),
 )
 EVENT_COLUMNS: tuple[str, ...] = (
     "ts",
@@ -66,7 +70,9 @@ CREATE TABLE IF NOT EXISTS requests (
     stream INTEGER NOT NULL DEFAULT 0,
     error_type TEXT,
     user_agent TEXT NOT NULL DEFAULT '',
-    endpoint TEXT NOT NULL DEFAULT ''
+    endpoint TEXT NOT NULL DEFAULT '',
+    failovers TEXT NOT NULL DEFAULT '',
+    error TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts);
 CREATE INDEX IF NOT EXISTS requests_model ON requests (model);

@@ -37,6 +37,8 @@ class RequestRecord:
     error_type: str | None = None  # the OpenAI error `type` the client got
     user_agent: str = ""  # the client's User-Agent (which tool sent it)
     endpoint: str = ""  # chat, responses, completions, ...
+    failovers: str = ""  # "i-1: 5xx; i-2: timeout": instances given up on, and why
+    error: str | None = None  # the error message as the client saw it
 
     @property
     def is_error(self) -> bool:
