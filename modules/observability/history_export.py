@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 from .history import PAGE_ROWS, HistoryStore, StatusFilter
 from .history_sql import REQUEST_COLUMNS
@@ -44,3 +44,33 @@ def csv_text(rows: Sequence[Sequence[Any]]) -> str:
 def jsonl_text(rows: Sequence[dict[str, Any]]) -> str:
     """One JSON object per line."""
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+StatsTable = Literal["series", "model", "instance"]
+STATS_TABLES: tuple[StatsTable, ...] = ("series", "model", "instance")
+_SERIES_COLUMNS = ("t", "requests", "errors", "ttft_p50", "ttft_p95", "duration_p95")
+_SUMMARY_COLUMNS = (
+    "total",
+    "errors",
+    "error_rate",
+    "ttft_p50",
+    "ttft_p95",
+    "duration_p50",
+    "duration_p95",
+    "prompt_tokens",
+    "completion_tokens",
+)
+
+
+def stats_csv(stats: dict[str, Any], table: StatsTable) -> str:
+    """One table of an /api/stats answer as CSV: the time series, or per model or instance."""
+    match table:
+        case "series":
+            rows = [[point[c] for c in _SERIES_COLUMNS] for point in stats["series"]]
+            return csv_text([_SERIES_COLUMNS, *rows])
+        case "model" | "instance":
+            groups: dict[str, dict[str, Any]] = stats[f"per_{table}"]
+            rows = [[name, *(g[c] for c in _SUMMARY_COLUMNS)] for name, g in groups.items()]
+            return csv_text([(table, *_SUMMARY_COLUMNS), *rows])
+        case _:
+            assert_never(table)

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from modules.observability.history import HistoryStore
-from modules.observability.history_export import export_requests
+from modules.observability.history_export import export_requests, stats_csv
 from modules.observability.history_sql import REQUEST_COLUMNS
 from tests.unit.observability.test_history import NOW, _rec, _store
 
@@ -55,3 +55,17 @@ async def test_an_empty_or_disabled_store_exports_just_the_header(tmp_path: Path
     store = _store(tmp_path, enabled=False)
     assert await _text(store, "csv") == ",".join(REQUEST_COLUMNS) + "\r\n"
     assert await _text(store, "jsonl") == ""
+
+
+async def test_stats_tables_as_csv(tmp_path: Path) -> None:
+    store = await _filled(tmp_path)
+    stats = await store.stats(3600, now=NOW + 60)
+    series = list(csv.reader(io.StringIO(stats_csv(stats, "series"))))
+    assert series[0][:3] == ["t", "requests", "errors"] and len(series) == 61
+    assert sum(int(r[1]) for r in series[1:]) == 57
+    models = list(csv.reader(io.StringIO(stats_csv(stats, "model"))))
+    assert models[0][:3] == ["model", "total", "errors"]
+    assert models[1][:3] == ["m1", "57", str(stats["per_model"]["m1"]["errors"])]
+    instances = list(csv.reader(io.StringIO(stats_csv(stats, "instance"))))
+    assert [r[0] for r in instances] == ["instance", "i1"]
+    store.close()
