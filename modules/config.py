@@ -27,7 +27,9 @@ AlertKindName = Literal[
     "no_usable_instance",
     "needs_attention",
     "pool_saturated",
+    "degradation",
 ]
+DegradationMetric = Literal["p95_ttft", "p95_latency", "error_rate"]
 
 
 class _Section(BaseModel):
@@ -203,6 +205,20 @@ class AlertRule(_Section):
     window_s: float = Field(300, gt=0, description="Look-back window.")
     min_samples: int = Field(10, ge=0, description="Samples needed before it can fire.")
     cooldown_s: float = Field(300, ge=0, description="Quiet time after firing or resolving.")
+    # degradation only: threshold is the factor over a model's own baseline (e.g. 1.5).
+    metric: DegradationMetric = Field("p95_ttft", description="degradation: figure compared.")
+    baseline_s: float = Field(86400, gt=0, description="degradation: baseline look-back.")
+    floor: float = Field(0, ge=0, description="degradation: the figure must also pass this.")
+
+    @model_validator(mode="after")
+    def _degradation_terms(self) -> AlertRule:
+        if self.kind != "degradation":
+            return self
+        if self.threshold <= 1:
+            raise ValueError(f"rule {self.name}: threshold (the factor) must be above 1")
+        if self.baseline_s <= self.window_s:
+            raise ValueError(f"rule {self.name}: baseline_s must be longer than window_s")
+        return self
 
 
 def _default_rules() -> list[AlertRule]:
@@ -215,10 +231,22 @@ def _default_rules() -> list[AlertRule]:
         ("instance_needs_attention", "needs_attention", 0, 60, 0, 60),
         ("pool_saturated", "pool_saturated", 0, 60, 0, 300),
     ]
-    return [
+    rules = [
         AlertRule(name=n, kind=k, threshold=t, window_s=w, min_samples=m, cooldown_s=c)
         for n, k, t, w, m, c in rows
     ]
+    slower = AlertRule(
+        name="model_slower_than_usual",
+        kind="degradation",
+        metric="p95_ttft",
+        threshold=1.5,
+        baseline_s=86400,
+        floor=2,
+        window_s=900,
+        min_samples=20,
+        cooldown_s=900,
+    )
+    return [*rules, slower]
 
 
 class AlertsConfig(_Section):

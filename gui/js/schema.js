@@ -17,7 +17,7 @@ export function loadSchema() {
   return pending;
 }
 
-/** The unit of an alert kind ('ratio' | 'seconds' | 'count'), or null before the schema loads. */
+/** The unit of an alert kind ('ratio' | 'seconds' | 'count' | 'factor'), or null before the schema loads. */
 export function unitOf(kind) {
   const k = loaded && loaded.alert_kinds.find((a) => a.name === kind);
   return k ? k.unit : null;

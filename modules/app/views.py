@@ -88,7 +88,7 @@ class CoordinatorViews:
     async def alerts(self) -> dict[str, Any]:
         """Firing alerts, their history and every rule with its state."""
         return {
-            "active": self.obs.alerts.active(),
+            "active": self.obs.active_alerts(),
             "history": await self.obs.history.alerts(),
             "rules": self.obs.alerts.rules_view(),
         }

@@ -7,11 +7,13 @@ kinds and units from GET /api/settings/schema. docs/ARCHITECTURE.md has the chec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from ..config import AlertRule
+from .degradation import Degraded
 from .quantiles import percentile
 
 
@@ -33,11 +35,13 @@ class PoolFacts:
     needs_attention: Sequence[str]
     at_max: bool
     queue_depth: int
+    # Per degradation rule (by name): the models worse than their baseline, worst first.
+    degraded: Mapping[str, Sequence[Degraded]] = field(default_factory=dict)
 
 
 # (holds, value, message): whether the condition holds, the value judged, a sentence.
 Verdict = tuple[bool, float | None, str]
-Unit = Literal["ratio", "seconds", "count"]
+Unit = Literal["ratio", "seconds", "count", "factor"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,21 @@ def _saturated(rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> V
     return holds, float(depth), f"pool at max size with {depth} requests waiting"
 
 
+def _degradation(rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> Verdict:
+    found = pool.degraded.get(rule.name, ())
+    span = f"{rule.window_s:g}s vs the {rule.baseline_s:g}s before"
+    if not found:
+        return False, None, f"no model's {rule.metric} above x{rule.threshold:g} ({span})"
+    finite = [d.ratio for d in found if math.isfinite(d.ratio)]
+    worst = max(finite) if finite else None  # from a zero baseline there is no factor
+    models = "; ".join(d.describe(rule.metric) for d in found)
+    return (
+        True,
+        worst,
+        f"{rule.metric} above x{rule.threshold:g} of the baseline ({span}): {models}",
+    )
+
+
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
 
@@ -115,5 +134,6 @@ ALERT_KINDS: dict[str, AlertKind] = {
         AlertKind("no_usable_instance", "count", "No instance can serve", _no_usable),
         AlertKind("needs_attention", "count", "Instances waiting for a person", _needs_attention),
         AlertKind("pool_saturated", "count", "Requests queued at max pool size", _saturated),
+        AlertKind("degradation", "factor", "A model worse than its own baseline", _degradation),
     )
 }

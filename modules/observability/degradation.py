@@ -8,15 +8,15 @@ goes from 0% to 1% is not called degraded when the floor is 5%).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, assert_never
+from typing import Any, assert_never
 
+from ..config import DegradationMetric as Metric
 from .quantiles import percentile
 from .records import CLIENT_ERROR_KINDS
 
-Metric = Literal["p95_ttft", "p95_latency", "error_rate"]
-METRICS: tuple[Metric, ...] = ("p95_ttft", "p95_latency", "error_rate")
 UNITS: dict[Metric, str] = {"p95_ttft": "s", "p95_latency": "s", "error_rate": "ratio"}
 
 
@@ -41,7 +41,8 @@ class Degraded:
 
     def describe(self, metric: Metric) -> str:
         """E.g. "m1 p95_ttft 3.10s vs 1.00s (x3.1)"."""
-        return f"{self.model} {metric} {_show(metric, self.recent)} vs {_show(metric, self.baseline)} (x{self.ratio:.1f})"
+        times = f"x{self.ratio:.1f}" if math.isfinite(self.ratio) else "from zero"
+        return f"{self.model} {metric} {_show(metric, self.recent)} vs {_show(metric, self.baseline)} ({times})"
 
 
 def is_failure_row(row: Mapping[str, Any]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from collections import deque
 from pathlib import Path
@@ -13,8 +15,10 @@ from ..app.event_bus import Event, EventBus
 from ..config import BridgeConfig
 from .alert_kinds import PoolFacts
 from .alerts import AlertEngine
+from .degradation import Degraded
 from .history import HistoryStore
 from .metrics import BridgeMetrics
+from .model_watch import ModelWatch, degradation_query
 from .quantiles import percentile
 from .records import InstanceEvent, RequestRecord
 from .webhook import WebhookNotifier
@@ -22,6 +26,7 @@ from .webhook import WebhookNotifier
 if TYPE_CHECKING:
     from ..pool.pool import Pool
 
+log = logging.getLogger(__name__)
 _RATE_WINDOW_S = 60.0
 
 
@@ -42,6 +47,8 @@ class ObservabilityHub:
             enabled=store.enabled,
         )
         self.alerts = AlertEngine(config.alerts.rules)
+        self.models = ModelWatch(self.history)
+        self._degraded: dict[str, tuple[Degraded, ...]] = {}
         hook = config.alerts
         self.webhook = (
             WebhookNotifier(
@@ -124,11 +131,40 @@ class ObservabilityHub:
             needs_attention=attention,
             at_max=at_max,
             queue_depth=len(pool.dispatcher.queue),
+            degraded=self._degraded,
         )
 
+    async def _judge_models(self) -> None:
+        """Read the history for every degradation rule (the engine itself stays pure)."""
+        found: dict[str, tuple[Degraded, ...]] = {}
+        for rule in self._config.alerts.rules:
+            if rule.kind != "degradation":
+                continue
+            try:
+                found[rule.name] = tuple(await self.models.degraded(degradation_query(rule)))
+            except sqlite3.Error as err:  # no evidence this round; the other rules still run
+                log.warning("alert %s: cannot read the history: %s", rule.name, err)
+                found[rule.name] = ()
+        self._degraded = found
+
+    def models_named(self, rule: str) -> list[str]:
+        """The models a firing degradation rule names now (others: none)."""
+        return [d.model for d in self._degraded.get(rule, ())]
+
+    def active_alerts(self) -> list[dict[str, Any]]:
+        """Firing alerts, each with the models it names (for the GUI's by-model table)."""
+        return [{**a, "models": self.models_named(a["rule"])} for a in self.alerts.active()]
+
     async def evaluate_alerts(self) -> None:
+        await self._judge_models()
         for transition in self.alerts.evaluate(self.pool_facts()):
-            payload = {**transition.to_dict(), "at": time.time()}
+            payload = {
+                **transition.to_dict(),
+                "at": time.time(),
+                "models": self.models_named(transition.rule)
+                if transition.state == "firing"
+                else [],
+            }
             self.history.record_alert(
                 transition.rule, transition.state, transition.value, transition.message
             )

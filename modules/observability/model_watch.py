@@ -8,7 +8,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .degradation import Degraded, Figure, Metric, degraded_models, figures_by_model
+from ..config import AlertRule
+from ..config import DegradationMetric as Metric
+from .degradation import Degraded, Figure, degraded_models, figures_by_model
 from .history import HistoryStore
 
 BASELINE_REFRESH_S = 60.0
@@ -24,6 +26,18 @@ class DegradationQuery:
     factor: float
     min_samples: int
     floor: float = 0.0
+
+
+def degradation_query(rule: AlertRule) -> DegradationQuery:
+    """The terms of a `degradation` rule (its threshold is the factor over the baseline)."""
+    return DegradationQuery(
+        metric=rule.metric,
+        window_s=rule.window_s,
+        baseline_s=rule.baseline_s,
+        factor=rule.threshold,
+        min_samples=rule.min_samples,
+        floor=rule.floor,
+    )
 
 
 class ModelWatch:

@@ -76,7 +76,7 @@ def test_the_gui_schema_offers_every_strategy_and_alert_kind() -> None:
     schema = settings_schema()
     assert [s["name"] for s in schema["strategies"]] == list(STRATEGIES)
     assert [k["name"] for k in schema["alert_kinds"]] == list(ALERT_KINDS)
-    assert all(k["unit"] in ("ratio", "seconds", "count") for k in schema["alert_kinds"])
+    assert all(k["unit"] in ("ratio", "seconds", "count", "factor") for k in schema["alert_kinds"])
 
 
 def test_the_gui_hard_codes_no_strategy_or_alert_kind() -> None:

@@ -52,6 +52,7 @@ export function fmtMetric(kind, v) {
   const unit = unitOf(kind);
   if (unit === 'ratio') return fmtPct(v);
   if (unit === 'seconds') return fmtSecs(v);
+  if (unit === 'factor') return `×${fmtNum(v)}`;
   return Number.isInteger(v) ? fmtInt(v) : fmtNum(v);
 }
 

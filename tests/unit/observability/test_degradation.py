@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from math import inf
 from pathlib import Path
 
 import pytest
 
+from modules.config import AlertRule, parse_config
+from modules.errors import ConfigError
+from modules.observability.alert_kinds import PoolFacts
+from modules.observability.alerts import AlertEngine
 from modules.observability.degradation import (
+    Degraded,
     Figure,
     degraded_models,
     figures_by_model,
@@ -86,3 +92,57 @@ async def test_no_history_means_no_degradation(tmp_path: Path, metric: str) -> N
     watch = ModelWatch(_store(tmp_path, enabled=False), clock=lambda: NOW)
     query = DegradationQuery(metric, window_s=60, baseline_s=HOUR, factor=1.5, min_samples=1)  # type: ignore[arg-type]
     assert await watch.degraded(query) == []
+
+
+def _rule(**kw: object) -> AlertRule:
+    terms: dict[str, object] = {
+        "name": "slow_model",
+        "kind": "degradation",
+        "metric": "p95_ttft",
+        "threshold": 1.5,
+        "window_s": 600,
+        "baseline_s": 86400,
+        "min_samples": 10,
+        "cooldown_s": 60,
+        **kw,
+    }
+    return AlertRule.model_validate(terms)
+
+
+def _facts(**degraded: tuple[Degraded, ...]) -> PoolFacts:
+    return PoolFacts(1, (), False, 0, degraded=degraded)
+
+
+def test_the_rule_kind_fires_names_the_models_and_resolves_on_a_clock() -> None:
+    clock = [0.0]
+    engine = AlertEngine([_rule()], clock=lambda: clock[0])
+    slow = Degraded("m1", 3.0, 1.0, 3.0, 12, 30)
+    (fired,) = engine.evaluate(_facts(slow_model=(slow,)))
+    assert fired.state == "firing" and fired.value == 3.0 and fired.threshold == 1.5
+    assert "m1 p95_ttft 3.00s vs 1.00s (x3.0)" in fired.message
+    clock[0] = 30
+    assert engine.evaluate(_facts()) == []  # recovered, but inside the cooldown
+    clock[0] = 61
+    (resolved,) = engine.evaluate(_facts())
+    assert resolved.state == "resolved" and resolved.value is None
+
+
+def test_from_a_zero_baseline_there_is_no_factor_but_it_still_fires() -> None:
+    engine = AlertEngine([_rule(metric="error_rate", floor=0.05)], clock=lambda: 0.0)
+    (fired,) = engine.evaluate(_facts(slow_model=(Degraded("m2", 0.3, 0.0, inf, 20, 40),)))
+    assert fired.value is None and "m2 error_rate 30% vs 0% (from zero)" in fired.message
+
+
+@pytest.mark.parametrize(
+    ("terms", "message"),
+    [
+        ({"threshold": 1.0}, "threshold (the factor) must be above 1"),
+        ({"baseline_s": 600}, "baseline_s must be longer than window_s"),
+        ({"metric": "p50_ttft"}, "metric"),
+    ],
+)
+def test_bad_degradation_rules_name_the_key(terms: dict[str, object], message: str) -> None:
+    rule = {"name": "r", "kind": "degradation", "window_s": 600, "threshold": 1.5, **terms}
+    with pytest.raises(ConfigError) as err:
+        parse_config({"alerts": {"rules": [rule]}})
+    assert "alerts.rules.0" in err.value.message and message in err.value.message
