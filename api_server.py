@@ -12,24 +12,33 @@ from fastapi.staticfiles import StaticFiles
 
 from modules.app.coordinator import Coordinator
 from modules.config import BridgeConfig
-from modules.http import admin_routes, openai_routes, ops_routes
+from modules.http import admin_routes, console_routes, openai_routes, ops_routes
 from modules.http.access_log import AccessLog
 from modules.http.auth import Guard
 from modules.http.deps import GuardDep
 from modules.http.errors import install_error_handlers
 from modules.http.origin_guard import install_origin_guard
+from modules.util.redact import SecretSet
 
 GUI_DIR = Path(__file__).with_name("gui")
 
 
 def create_app(
-    config: BridgeConfig, *, headless: bool | None = None, seed: int | None = None
+    config: BridgeConfig,
+    *,
+    headless: bool | None = None,
+    seed: int | None = None,
+    secrets: SecretSet | None = None,
 ) -> FastAPI:
-    """A new app; its lifespan owns one Coordinator (browsers, pool, monitors, history)."""
+    """A new app; its lifespan owns one Coordinator (browsers, pool, monitors, history).
+
+    `secrets`: values to mask in log lines, shared with the process's stderr handler.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with Coordinator(config, headless=headless, seed=seed) as coordinator:
+        coord = Coordinator(config, headless=headless, seed=seed, secrets=secrets)
+        async with coord as coordinator:
             app.state.coordinator = coordinator
             yield
             await coordinator.shutdown()
@@ -42,6 +51,7 @@ def create_app(
     app.include_router(openai_routes.router)
     app.include_router(admin_routes.public)
     app.include_router(admin_routes.router)
+    app.include_router(console_routes.router)
     app.include_router(ops_routes.router)
     _mount_gui(app)
     return app

@@ -21,6 +21,7 @@ from modules.config import BridgeConfig, load_config, with_overrides
 from modules.errors import BridgeError
 from modules.observability.log_entry import stderr_handler
 from modules.util.netaddr import is_loopback
+from modules.util.redact import SecretSet
 
 log = logging.getLogger("lmarena_bridge")
 DEFAULT_CONFIG = Path(__file__).with_name("config.jsonc")
@@ -104,9 +105,9 @@ async def report_progress(server: BridgeServer, config: BridgeConfig) -> None:
         await asyncio.sleep(0.5)
 
 
-async def serve(config: BridgeConfig) -> None:
+async def serve(config: BridgeConfig, secrets: SecretSet) -> None:
     await detect_browser(config.browser, headless=config.browser.headless)  # clear error early
-    app = create_app(config)
+    app = create_app(config, secrets=secrets)
     server = BridgeServer(
         app,
         uvicorn.Config(
@@ -126,11 +127,12 @@ async def serve(config: BridgeConfig) -> None:
             await progress
 
 
-async def main_async(args: argparse.Namespace) -> None:
+async def main_async(args: argparse.Namespace, secrets: SecretSet) -> None:
+    """Run the bridge; `secrets` are masked on stderr too (proxy passwords join at run time)."""
     if not args.demo:
         config = build_config(args)
         check_exposure(config)
-        await serve(config)
+        await serve(config, secrets)
         return
     from modules.local_arena import LocalArena
 
@@ -140,19 +142,20 @@ async def main_async(args: argparse.Namespace) -> None:
         print(f"local arena (demo upstream) on {arena.url}", flush=True)
         config = build_config(args, arena_url=arena.url)
         check_exposure(config)
-        await serve(config)
+        await serve(config, secrets)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         config = load_config(args.config)
-        handler = stderr_handler(config.logging.format, config_secrets(config))
+        secrets = config_secrets(config)
+        handler = stderr_handler(config.logging.format, secrets)
         logging.basicConfig(level=config.logging.level, handlers=[handler])
         # SIGTERM ends the program like Ctrl-C: uvicorn drains, then re-raises the signal
         # it caught; as KeyboardInterrupt that unwinds cleanly (exit 0) instead of killing us.
         signal.signal(signal.SIGTERM, signal.default_int_handler)
-        asyncio.run(main_async(args))
+        asyncio.run(main_async(args, secrets))
     except BridgeError as err:
         print(f"error: {err.message}", file=sys.stderr)
         return 2

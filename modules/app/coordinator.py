@@ -24,9 +24,12 @@ from ..scaling.autoscaler import Autoscaler
 from ..service.chat_job import ChatJob
 from ..service.model_catalog import ModelCatalog
 from ..service.runner import CompletionRunner
+from ..util.log_context import tag_task
 from ..util.recurring import RecurringTask
+from ..util.redact import SecretSet
 from .console_log import ConsoleLog, config_secrets
 from .event_bus import EventBus
+from .instance_request import instance_spec
 from .runtime_settings import SettingsManager
 from .views import CoordinatorViews
 
@@ -44,12 +47,17 @@ class Coordinator(CoordinatorViews):
     """Async context manager: starts the pool and its helpers, shuts them down in order."""
 
     def __init__(
-        self, config: BridgeConfig, *, headless: bool | None = None, seed: int | None = None
+        self,
+        config: BridgeConfig,
+        *,
+        headless: bool | None = None,
+        seed: int | None = None,
+        secrets: SecretSet | None = None,
     ) -> None:
         self.config = config
         self.started_at = time.time()
         self.bus = EventBus()
-        self.logs = ConsoleLog(config, self.bus, config_secrets(config))
+        self.logs_ring = ConsoleLog(config, self.bus, secrets or config_secrets(config))
         self.driver = BrowserDriver(config.browser, headless=headless)
         self.catalog = ModelCatalog(
             data_dir(config) / config.arena.models_cache_file,
@@ -78,7 +86,7 @@ class Coordinator(CoordinatorViews):
         # Teardown runs in reverse: tasks stop, instances close, history flushes, browsers go.
         stack = self._stack = contextlib.AsyncExitStack()
         try:
-            await stack.enter_async_context(self.logs)
+            await stack.enter_async_context(self.logs_ring)
             await stack.enter_async_context(self.driver)
             self.driver.on_host_lost(lambda host: self.health.on_host_lost(host))
             await stack.enter_async_context(self.obs)
@@ -132,6 +140,7 @@ class Coordinator(CoordinatorViews):
         model = await self.catalog.resolve(request.model, arena.page_load_timeout_s)
         turns = to_chat_turns(request, model, url_allowlist=arena.attachment_url_allowlist)
         job = ChatJob(request, model, turns, on_finish=self.obs.record_request)
+        tag_task(request_id=job.id)  # this request's log lines name it in the console
         if self.config.logging.log_prompts:  # off by default: prompts are private
             text = turns[-1].text[:2000]  # private: stderr only, never the console or the feed
             log.info("%s prompt for %s: %r", job.id, request.model, text, extra=PRIVATE)
@@ -164,9 +173,17 @@ class Coordinator(CoordinatorViews):
         )
 
     # --- actions -----------------------------------------------------------
-    def add_instance(self) -> dict[str, Any]:
+    def add_instance(self, body: Any = None) -> dict[str, Any]:
+        """Start one more instance, made as the operator's settings say (all optional)."""
+        spec = instance_spec(body)
+        for secret in spec.secrets():
+            self.logs_ring.secrets.add(secret)  # masked in every log line from now on
         self.pool.target += 1
-        return self.pool.add().describe()
+        return self.pool.add(spec).describe()
+
+    async def check_instance(self, instance_id: str) -> dict[str, Any]:
+        """Run the health probe of one instance now; its verdict and the instance after it."""
+        return await self.health.check_now(self._get(instance_id))
 
     def remove_instance(self, instance_id: str) -> dict[str, Any]:
         inst = self._get(instance_id, changing=True)

@@ -4,16 +4,21 @@ history, so no handler reaches into the pool, catalog or observability objects."
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
+
+from ..observability.history_export import ExportFormat, StatsTable, export_requests, stats_csv
 
 if TYPE_CHECKING:
     from ..browser.driver import BrowserDriver
     from ..observability.history import StatusFilter
     from ..observability.hub import ObservabilityHub
+    from ..observability.log_buffer import LogFilter
     from ..pool.pool import Pool
     from ..scaling.autoscaler import Autoscaler
     from ..service.model_catalog import ModelCatalog
     from ..upstream.models import ArenaModel
+    from .console_log import ConsoleLog
 
 
 class CoordinatorViews:
@@ -21,6 +26,7 @@ class CoordinatorViews:
 
     pool: Pool
     obs: ObservabilityHub
+    logs_ring: ConsoleLog
     catalog: ModelCatalog
     driver: BrowserDriver
     autoscaler: Autoscaler
@@ -85,6 +91,23 @@ class CoordinatorViews:
     async def stats(self, window_s: float) -> dict[str, Any]:
         return await self.obs.history.stats(window_s)
 
+    def export_history(
+        self,
+        fmt: ExportFormat,
+        *,
+        since: float | None,
+        until: float | None,
+        status: StatusFilter,
+        model: str | None,
+    ) -> AsyncIterator[str]:
+        """The matching requests as CSV or JSON Lines text, streamed a page at a time."""
+        history = self.obs.history
+        return export_requests(history, fmt, since=since, until=until, status=status, model=model)
+
+    async def stats_csv(self, window_s: float, table: StatsTable) -> str:
+        """One table of the window's stats as CSV."""
+        return stats_csv(await self.obs.history.stats(window_s), table)
+
     async def alerts(self) -> dict[str, Any]:
         """Firing alerts, their history and every rule with its state."""
         return {
@@ -92,6 +115,21 @@ class CoordinatorViews:
             "history": await self.obs.history.alerts(),
             "rules": self.obs.alerts.rules_view(),
         }
+
+    def logs(self, wanted: LogFilter, limit: int) -> dict[str, Any]:
+        """The newest matching log lines (oldest first) and what the filters can offer."""
+        ring = self.logs_ring.buffer
+        return {
+            "logs": [e.to_dict() for e in ring.query(wanted, limit)],
+            "components": ring.components(),
+            "last_seq": ring.last_seq,
+            "capacity": ring.capacity,
+        }
+
+    def log_lines(self, wanted: LogFilter) -> list[dict[str, Any]]:
+        """Every matching line the ring holds, oldest first (for a download)."""
+        ring = self.logs_ring.buffer
+        return [e.to_dict() for e in ring.query(wanted, ring.capacity)]
 
     def metrics_text(self) -> bytes:
         """The Prometheus exposition."""

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..app.settings_schema import settings_schema
 from ..errors import BadRequest
-from ..observability.history import StatusFilter, parse_window
 from .auth import ADMIN_COOKIE
 from .chat import read_json
 from .deps import CoordinatorDep, GuardDep, require_admin
+from .params import status_filter, window_seconds
 
 public = APIRouter(prefix="/api")
 router = APIRouter(prefix="/api", dependencies=[Depends(require_admin)])
@@ -54,8 +54,14 @@ async def list_instances(coord: CoordinatorDep) -> dict[str, Any]:
 
 
 @router.post("/instances", status_code=202)
-async def add_instance(coord: CoordinatorDep) -> dict[str, Any]:
-    return {"instance": coord.add_instance()}
+async def add_instance(request: Request, coord: CoordinatorDep) -> dict[str, Any]:
+    body = await read_json(request) if await request.body() else None
+    return {"instance": coord.add_instance(body)}
+
+
+@router.post("/instances/{instance_id}/check")
+async def check_instance(instance_id: str, coord: CoordinatorDep) -> dict[str, Any]:
+    return await coord.check_instance(instance_id)
 
 
 @router.delete("/instances/{instance_id}", status_code=202)
@@ -88,13 +94,6 @@ async def put_settings(request: Request, coord: CoordinatorDep) -> dict[str, Any
     return coord.settings.update(await read_json(request))
 
 
-_STATUS_CLASSES: dict[str, Literal["error", "4xx", "5xx"]] = {
-    "error": "error",
-    "4xx": "4xx",
-    "5xx": "5xx",
-}
-
-
 @router.get("/history")
 async def history(
     coord: CoordinatorDep,
@@ -103,25 +102,15 @@ async def history(
     status: str | None = None,
     limit: int = 100,
 ) -> dict[str, Any]:
-    wanted: StatusFilter = _STATUS_CLASSES.get(status or "")
-    if wanted is None and status:
-        try:
-            wanted = int(status)
-        except ValueError:
-            raise BadRequest(
-                "status must be an HTTP status, '4xx', '5xx' or 'error'", param="status"
-            ) from None
-    rows = await coord.history(since=since, model=model or None, status=wanted, limit=limit)
+    rows = await coord.history(
+        since=since, model=model or None, status=status_filter(status), limit=limit
+    )
     return {"requests": rows}
 
 
 @router.get("/stats")
 async def stats(coord: CoordinatorDep, window: str = "1h") -> dict[str, Any]:
-    try:
-        window_s = parse_window(window)
-    except ValueError:
-        raise BadRequest("window must be one of 1h, 6h, 24h, 7d", param="window") from None
-    return await coord.stats(window_s)
+    return await coord.stats(window_seconds(window))
 
 
 @router.get("/alerts")

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import BridgeError
-from ..openai_api.errors import error_body, error_reply, http_error_type
+from ..openai_api.errors import INTERNAL_MESSAGE, error_body, error_reply, http_error_type
 from .client_facts import record_refusal
 
 log = logging.getLogger(__name__)
@@ -56,5 +56,5 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(req: Request, err: Exception) -> JSONResponse:
         log.exception("unexpected error")
         record_refusal(req, 500, "internal", "api_error")
-        body = error_body("Internal error in the bridge; see its log.", "api_error")
+        body = error_body(INTERNAL_MESSAGE, "api_error")
         return JSONResponse(body, status_code=500)

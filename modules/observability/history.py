@@ -226,11 +226,12 @@ class HistoryStore:
         until: float | None = None,
         status: StatusFilter = None,
         page_rows: int = PAGE_ROWS,
+        model: str | None = None,
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """Every matching request, oldest first, a page at a time (never the whole table)."""
         after: tuple[float, int] | None = None
         while True:
-            where, params = request_filter(since, None, status, until, after=after)
+            where, params = request_filter(since, model, status, until, after=after)
             # The time index, also when a status filter is given: each page is then a
             # short range scan, never a sort of every matching row.
             sql = (

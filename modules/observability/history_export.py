@@ -22,12 +22,13 @@ async def export_requests(
     since: float | None = None,
     until: float | None = None,
     status: StatusFilter = None,
+    model: str | None = None,
     page_rows: int = PAGE_ROWS,
 ) -> AsyncIterator[str]:
     """The matching requests, oldest first, as text chunks of one page each."""
     if fmt == "csv":
         yield csv_text([REQUEST_COLUMNS])
-    async for page in store.request_pages(since, until, status, page_rows):
+    async for page in store.request_pages(since, until, status, page_rows, model):
         if fmt == "csv":
             yield csv_text([[row[c] for c in REQUEST_COLUMNS] for row in page])
         else:

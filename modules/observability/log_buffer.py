@@ -69,13 +69,23 @@ class LogBuffer:
             callback(entry)
         return entry
 
+    @property
+    def last_seq(self) -> int:
+        """The sequence number of the newest entry (0 when empty)."""
+        with self._lock:
+            return self._entries[-1].seq if self._entries else 0
+
+    @property
+    def capacity(self) -> int:
+        return self._entries.maxlen or 0
+
     def subscribe(self, callback: Callable[[LogEntry], None]) -> None:
         """Call `callback(entry)` for every new entry, on the thread that logged it."""
         self._subscribers.append(callback)
 
     def query(self, wanted: LogFilter, limit: int = DEFAULT_LIMIT) -> list[LogEntry]:
         """The newest `limit` entries that match, oldest first."""
-        limit = max(0, min(limit, MAX_LIMIT))
+        limit = max(0, limit)
         with self._lock:
             entries = list(self._entries)
         found: list[LogEntry] = []

@@ -8,6 +8,8 @@ from typing import Any
 
 from ..errors import BridgeError, ClientError
 
+INTERNAL_MESSAGE = "Internal error in the bridge; see its log."  # any unexpected error
+
 
 @dataclass(frozen=True, slots=True)
 class ErrorReply:

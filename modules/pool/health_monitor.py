@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from typing import Any
 
@@ -12,6 +11,7 @@ from ..browser.host import BrowserHost
 from ..config import BridgeConfig
 from ..errors import Conflict
 from ..upstream.protocol import AUTH_COOKIE, CHALLENGE_MARKERS
+from ..util.display import NO_DISPLAY, has_display
 from .instance import Instance, State
 from .launcher import InstanceLauncher
 from .pool import Pool
@@ -110,13 +110,8 @@ class HealthMonitor:
 
     async def open_visible(self, inst: Instance) -> dict[str, Any]:
         """Show the instance in a headed window so a person can act (never automated)."""
-        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            raise Conflict(
-                "Cannot open a visible window: this machine has no display "
-                "(DISPLAY is not set). Run the bridge on a desktop, or with "
-                "--headed under a display server, then try again.",
-                code="no_display",
-            )
+        if not has_display():
+            raise Conflict(f"Cannot open a visible window: {NO_DISPLAY}", code="no_display")
         await self._launcher.move_to_visible(inst)
         return {"opened": True, "instance": inst.describe()}
 

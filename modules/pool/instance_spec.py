@@ -4,7 +4,8 @@ An operator gives a spec when adding an instance (POST /api/instances); otherwis
 makes one, taking a proxy from `browser.proxies`. The spec stays with the instance for its
 whole life: every context it opens (also a visible window for a person) uses the same
 proxy, so an identity never changes its address, and a refused identity is never moved
-to another proxy. A successor started by a session recycle inherits the spec.
+to another proxy. A successor started by a session recycle inherits the spec, and so does
+the replacement of a broken instance whose spec an operator chose.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class InstanceSpec:
     proxy: ProxyConfig | None = None
     headed: bool = False
     max_concurrent: int | None = None
+    operator: bool = False  # chosen by a person (POST /api/instances): a replacement keeps it
 
     def describe(self) -> dict[str, Any]:
         """JSON view for the API and the GUI; proxy credentials never appear."""
@@ -33,6 +35,7 @@ class InstanceSpec:
             "proxy": describe_proxy(self.proxy),
             "headed": self.headed,
             "max_concurrent": self.max_concurrent,
+            "operator": self.operator,
         }
 
     def secrets(self) -> list[str]:

@@ -179,10 +179,12 @@ class Pool:
             self._spawn(self._finish_close(inst))
 
     def replace(self, inst: Instance, reason: str) -> None:
-        """Retire `inst` and restore the pool to its size."""
+        """Retire `inst` and restore the pool to its size; settings an operator chose stay."""
         self.restarts += 1
         self.on_restart(reason)
         self.retire(inst, reason)
+        if inst.spec.operator and not inst.spare and not self.closing:
+            self.add(inst.spec)
         self.ensure_size()
 
     def recycle(self, inst: Instance, reason: str) -> Instance:

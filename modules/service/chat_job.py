@@ -16,6 +16,7 @@ from ..errors import BridgeError
 from ..observability.records import RequestRecord
 from ..openai_api.answer import Answer
 from ..openai_api.chunks import estimate_tokens
+from ..openai_api.errors import INTERNAL_MESSAGE
 from ..openai_api.schema import ChatCompletionRequest
 from ..upstream.body import ChatTurn
 from ..upstream.events import ClientEvent
@@ -115,6 +116,8 @@ class ChatJob:
             attempts=self.route.attempts,
             queue_wait_s=self.route.queue_wait_s,
             stream=self.request.stream,
+            failovers="; ".join(self.route.failovers),
+            error=_client_message(err, cancelled),
         )
         self._on_finish(self.record)
 
@@ -127,3 +130,12 @@ def _status_and_label(err: BaseException | None, cancelled: bool) -> tuple[int, 
     if isinstance(err, BridgeError):
         return err.status, err.label
     return 500, "internal"
+
+
+def _client_message(err: BaseException | None, cancelled: bool) -> str | None:
+    """The error message the client read (the same text as its OpenAI error body)."""
+    if cancelled or err is None:
+        return None
+    if isinstance(err, BridgeError):
+        return err.message
+    return INTERNAL_MESSAGE

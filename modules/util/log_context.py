@@ -23,6 +23,11 @@ def log_fields(**fields: str | None) -> Iterator[None]:
         _FIELDS.reset(token)
 
 
+def tag_task(**fields: str | None) -> None:
+    """Tag every later log line of the running task (it ends with the task: one request)."""
+    _FIELDS.set({**_FIELDS.get(), **{k: v for k, v in fields.items() if v is not None}})
+
+
 def current_fields() -> dict[str, str]:
     """The fields in force for the running task or thread (a copy)."""
     return dict(_FIELDS.get())

@@ -38,6 +38,7 @@ def test_a_description_never_shows_credentials() -> None:
         "proxy": {"server": "http://a.example:8080", "auth": True},
         "headed": False,
         "max_concurrent": 2,
+        "operator": False,
     }
     assert "pa-secret" not in str(view) and "ua" not in str(view["proxy"])
     assert describe_proxy(None) is None
@@ -54,4 +55,21 @@ async def test_the_pool_spreads_configured_proxies_and_recycling_keeps_them() ->
     own = pool.add(InstanceSpec(label="mine", proxy=B, max_concurrent=3))
     assert own.spec.proxy == B and own.max_concurrent == 3 and own.describe()["label"] == "mine"
     assert all("pa-secret" not in str(i.describe()) for i in pool.instances.values())
+    await pool.close()
+
+
+async def test_a_broken_instance_the_operator_made_is_replaced_with_the_same_settings() -> None:
+    pool = _pool()
+    mine = pool.add(InstanceSpec(label="eu", proxy=B, operator=True))
+    plain = pool.add()
+    pool.target = 2
+    await asyncio.sleep(0)
+    pool.replace(mine, "start failed")
+    pool.replace(plain, "start failed")
+    fresh = [i for i in pool.active() if i not in (mine, plain)]
+    assert sorted((i.spec.label or "", i.spec.operator) for i in fresh) == [
+        ("", False),
+        ("eu", True),
+    ]
+    assert [i.spec.proxy for i in fresh if i.spec.operator] == [B]
     await pool.close()

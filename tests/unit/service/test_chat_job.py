@@ -34,6 +34,20 @@ def test_errors_record_their_class_status_and_label() -> None:
         (499, "client_closed"),
     ]
     assert all(r.completion_tokens == 0 for r in records[:3])
+    assert [r.error for r in records] == [
+        "full",
+        "cut",
+        "Internal error in the bridge; see its log.",
+        None,  # nobody read an error: the client had left
+    ]
+
+
+def test_the_record_keeps_the_failovers_for_the_detail_view() -> None:
+    records: list[RequestRecord] = []
+    job = make_job(records=records)
+    job.route.failovers = ["i-1: 5xx", "i-3: timeout"]
+    job.finish(None)
+    assert records[0].failovers == "i-1: 5xx; i-3: timeout" and records[0].error is None
 
 
 def test_route_headers() -> None:
