@@ -124,6 +124,7 @@ function dispatch(name, data) {
   else if (name === 'instance') S.applyInstanceEvent(data);
   else if (name === 'alert') S.applyAlertEvent(data);
   else if (name === 'scale') S.applyScaleEvent(data);
+  else if (name === 'log') S.emit('log', data);
 }
 
 function route() {

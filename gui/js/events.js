@@ -3,7 +3,7 @@
 // such as 401/5xx; then we reconnect ourselves with backoff. A watchdog reconnects when the
 // stream goes silent (summary is sent every second).
 
-const EVENT_NAMES = ['summary', 'instance', 'alert', 'scale'];
+const EVENT_NAMES = ['summary', 'instance', 'alert', 'scale', 'log'];
 const SILENCE_MS = 8000;
 
 export class LiveFeed {

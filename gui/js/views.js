@@ -5,6 +5,7 @@ import { h } from './dom.js';
 import * as overview from './views/overview.js';
 import * as instances from './views/instances.js';
 import * as requests from './views/requests.js';
+import * as logs from './views/logs.js';
 import * as alerts from './views/alerts.js';
 import * as settings from './views/settings.js';
 
@@ -12,6 +13,7 @@ export const VIEWS = [
   { name: 'overview', title: 'Overview', module: overview },
   { name: 'instances', title: 'Instances', module: instances, badge: 'badge' },
   { name: 'requests', title: 'Requests', module: requests },
+  { name: 'logs', title: 'Logs', module: logs },
   { name: 'alerts', title: 'Alerts', module: alerts, badge: 'badge badge-alert' },
   { name: 'settings', title: 'Settings', module: settings },
 ];

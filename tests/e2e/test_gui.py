@@ -76,6 +76,7 @@ async def test_pool_actions_settings_and_screenshots(tmp_path) -> None:
 
         # Add an instance from the GUI: the pool grows.
         await page.click("[data-action='add-instance']")
+        await page.click("#add-instance-dialog [data-action='submit-add']")  # all defaults
         await expect(page.locator("#toast .toast[data-kind='success']").first).to_be_visible(
             timeout=T
         )

@@ -1,15 +1,17 @@
-// Instances: live table updated in place by id, with add / drain-remove / recycle / open actions.
+// Instances: live table updated in place by id, with add (a dialog of per-instance settings),
+// check / drain-remove / recycle / open actions; each row shows the instance's settings.
 
 import { h, $, setText, setAttr, show, syncRows } from '../dom.js';
 import { post, del } from '../api.js';
 import { store, on, sortedInstances, upsertInstance } from '../store.js';
 import { fmtInt, fmtSecs, fmtAge, tailId, isNum, DASH } from '../format.js';
-import { statePill, updatePill, confirmDialog, runAction } from '../ui.js';
+import { statePill, updatePill, confirmDialog, runAction, toast } from '../ui.js';
+import { openAddDialog } from './add_instance.js';
 
 const COLS = ['ID', 'State', 'Browser', 'Session', 'Served', 'In flight', 'Latency', 'Last error', ''];
 const COL_TITLES = { Served: 'Requests served', Latency: 'EWMA latency' };
 // Fixed column widths (px; null = takes the rest) so live updates never shift the layout.
-const COL_WIDTHS = [46, 150, 146, 132, 64, 80, 76, null, 216];
+const COL_WIDTHS = [76, 132, 140, 120, 64, 76, 72, null, 262];
 const NUMERIC = new Set([4, 5, 6]);
 let root;
 
@@ -18,7 +20,7 @@ export function mount(el) {
   el.append(
     h('header', { class: 'page-head' },
       h('h1', {}, 'Instances ', h('span', { class: 'muted num', id: 'instances-count' })),
-      h('button', { type: 'button', class: 'btn btn-primary', 'data-action': 'add-instance', onclick: (ev) => addInstance(ev.currentTarget) }, '+ Add instance')),
+      h('button', { type: 'button', class: 'btn btn-primary', 'data-action': 'add-instance', onclick: addInstance }, '+ Add instance')),
     h('div', { class: 'card table-card' },
       h('table', { class: 'table fixed', id: 'instances-table' },
         h('colgroup', {}, COL_WIDTHS.map((w) => h('col', { style: w ? `width:${w}px` : null }))),
@@ -39,9 +41,15 @@ function cell(cls) { return h('td', { class: cls || null }); }
 function createRow(inst) {
   const tr = h('tr', { 'data-instance-id': inst.id });
   const c = {
-    id: cell('mono'), state: cell(), browser: cell(), session: cell(), requests: cell('num'),
+    id: cell(), state: cell(), browser: cell(), session: cell(), requests: cell('num'),
     inflight: cell('num'), ewma: cell('num'), error: cell('err-cell'), actions: cell('actions'),
   };
+  c.idText = h('div', { class: 'mono' });
+  c.label = h('div', { class: 'sub' });
+  c.id.append(c.idText, c.label);
+  c.browserText = h('div');
+  c.settings = h('div', { class: 'sub' });
+  c.browser.append(c.browserText, c.settings);
   c.pill = statePill(inst.state);
   c.reason = h('div', { class: 'sub reason' });
   c.state.append(c.pill, c.reason);
@@ -50,10 +58,11 @@ function createRow(inst) {
   c.session.append(c.user, c.age);
   c.errText = h('span');
   c.error.append(c.errText);
+  c.check = h('button', { type: 'button', class: 'btn btn-sm btn-ghost', 'data-action': 'check', title: 'Check now: run the health probe at once', text: 'Check' });
   c.open = h('button', { type: 'button', class: 'btn btn-sm', 'data-action': 'open', title: 'Open visibly: show this instance in a visible browser window', text: 'Open' });
   c.recycle = h('button', { type: 'button', class: 'btn btn-sm', 'data-action': 'recycle', title: 'Recycle session: replace it with a fresh one once idle', text: 'Recycle' });
   c.remove = h('button', { type: 'button', class: 'btn btn-sm btn-danger-ghost', 'data-action': 'remove', title: 'Drain / remove: stop new work, close when idle', text: 'Remove' });
-  c.actions.append(c.open, c.recycle, c.remove);
+  c.actions.append(c.check, c.open, c.recycle, c.remove);
   tr.append(c.id, c.state, c.browser, c.session, c.requests, c.inflight, c.ewma, c.error, c.actions);
   tr._c = c;
   return tr;
@@ -64,12 +73,19 @@ function updateRow(tr, inst) {
   setAttr(tr, 'data-state', inst.state);
   tr.classList.toggle('attention', inst.state === 'needs_attention');
   tr.classList.toggle('dim', inst.state === 'closed');
-  setText(c.id, inst.id);
+  setText(c.idText, inst.id);
+  const spec = inst.settings || {};
+  setText(c.label, spec.label || '');
+  setAttr(c.label, 'title', spec.label || null);
   updatePill(c.pill, inst.state, inst.state_reason);
   setText(c.reason, inst.state_reason || '');
   setAttr(c.reason, 'title', inst.state_reason || null);
-  setText(c.browser, inst.browser || DASH);
-  setAttr(c.browser, 'title', inst.browser || null);
+  setText(c.browserText, inst.browser || DASH);
+  setAttr(c.browserText, 'title', inst.browser || null);
+  const shown = settingsText(spec);
+  setText(c.settings, shown);
+  setAttr(c.settings, 'title', shown || null);
+  updateCheck(c.check, inst.last_check);
   const idn = inst.identity || {};
   const uid = idn.user_id || idn.provisional_user_id;
   setText(c.user, uid ? tailId(uid) : 'no session');
@@ -92,6 +108,7 @@ function updateRow(tr, inst) {
   if (!c.remove.classList.contains('is-busy')) c.remove.disabled = leaving;
   if (!c.recycle.classList.contains('is-busy')) c.recycle.disabled = leaving;
   if (!c.open.classList.contains('is-busy')) c.open.disabled = gone;
+  if (!c.check.classList.contains('is-busy')) c.check.disabled = leaving || inst.state === 'starting';
   c.open.className = `btn btn-sm ${inst.state === 'needs_attention' ? 'btn-attention' : 'btn-ghost'}${c.open.classList.contains('is-busy') ? ' is-busy' : ''}`;
 }
 
@@ -119,16 +136,40 @@ function onTableClick(ev) {
   if (action === 'open') openVisibly(id, btn);
   else if (action === 'remove') removeInstance(id, btn);
   else if (action === 'recycle') recycleInstance(id, btn);
+  else if (action === 'check') checkInstance(id, btn);
 }
 
 const enc = encodeURIComponent;
 
-async function addInstance(btn) {
-  await runAction(btn, async () => {
-    const res = await post('api/instances', {});
-    if (res && res.instance) upsertInstance(res.instance);
-    return res;
-  }, (res) => (res && res.instance ? `Instance ${res.instance.id} is starting` : 'Instance requested'));
+/** "proxy host:port · visible · max 2": what was chosen for this instance (never a password). */
+function settingsText(spec) {
+  const parts = [];
+  if (spec.proxy) parts.push(`proxy ${spec.proxy.server.replace(/^[a-z0-9]+:\/\//, '')}${spec.proxy.auth ? ' (login)' : ''}`);
+  if (spec.headed) parts.push('visible');
+  if (isNum(spec.max_concurrent)) parts.push(`max ${spec.max_concurrent}`);
+  return parts.join(' · ');
+}
+
+function updateCheck(btn, check) {
+  setAttr(btn, 'data-check', check ? (check.ok ? 'ok' : 'failed') : null);
+  setAttr(btn, 'title', check
+    ? `Last check ${new Date(check.at * 1000).toLocaleTimeString()}: ${check.verdict}. Click to check now.`
+    : 'Check now: run the health probe at once');
+}
+
+async function addInstance() {
+  const inst = await openAddDialog();
+  if (!inst) return;
+  upsertInstance(inst);
+  toast(`Instance ${inst.id}${inst.label ? ` (${inst.label})` : ''} is starting`, 'success');
+}
+
+async function checkInstance(id, btn) {
+  const res = await runAction(btn, () => post(`api/instances/${enc(id)}/check`), null);
+  if (!res || !res.check) return;
+  if (res.instance) upsertInstance(res.instance);
+  const { ok, verdict } = res.check;
+  toast(`${id}: ${ok ? 'healthy' : 'check failed'}: ${verdict}`, ok ? 'success' : 'error');
 }
 
 async function removeInstance(id, btn) {

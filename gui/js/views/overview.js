@@ -5,6 +5,7 @@ import { get, qs } from '../api.js';
 import { store, on, STATES, STATE_COLORS } from '../store.js';
 import { fmtInt, fmtRate, fmtPct, fmtSecs, fmtAgo, fmtAge, fmtClock, fmtNum, humanState, isNum } from '../format.js';
 import { chartBox, renderChart } from '../charts.js';
+import { perModelCard, fillPerModel } from './per_model.js';
 
 const RANGES = [['live', 'Live 10m'], ['1h', '1h'], ['6h', '6h'], ['24h', '24h'], ['7d', '7d']];
 const LIVE_MAX_S = 600;
@@ -56,8 +57,7 @@ export function mount(el) {
       charts.latency = chartBox('chart-latency', 'TTFT latency'),
       charts.queue = chartBox('chart-queue', 'Queue depth', 'live'),
       charts.states = chartBox('chart-states', 'Instances by state', 'live')),
-    h('div', { class: 'card per-model', id: 'per-model', hidden: true },
-      h('h3', { text: 'By model' }), h('table', { class: 'table compact' }, h('thead'), h('tbody'))),
+    perModelCard(),
     h('div', { class: 'card activity' },
       h('h3', { text: 'Recent activity' }),
       h('ul', { class: 'activity-list', id: 'activity-list' }),
@@ -66,6 +66,7 @@ export function mount(el) {
   on('status', renderStatus);
   on('live', () => { if (visible && range === 'live') renderCharts(); else if (visible) renderLiveOnly(); });
   on('activity', renderActivity);
+  on('alerts', () => { if (visible && stats) renderPerModel(); });
   window.addEventListener('resize', () => visible && renderCharts());
   setInterval(() => visible && renderAutoscalerAge(), 1000);
 }
@@ -255,17 +256,7 @@ function renderWindowSummary() {
 }
 
 function renderPerModel() {
-  const box = $('#per-model', root);
-  const pm = (stats && stats.per_model) || {};
-  const models = Object.keys(pm).sort();
-  show(box, models.length > 0);
-  if (!models.length) return;
-  const cols = Array.from(new Set(models.flatMap((m) => Object.keys(pm[m] || {})))).filter((k) => k !== 'model');
-  const fmtCell = (k, v) => (!isNum(v) ? (v == null ? '—' : String(v))
-    : /rate/.test(k) ? fmtPct(v) : /(ttft|duration|latency|_s$)/.test(k) ? fmtSecs(v) : fmtInt(v));
-  $('thead', box).replaceChildren(h('tr', {}, h('th', { text: 'Model' }), cols.map((c) => h('th', { class: 'num', text: c.replace(/_/g, ' ') }))));
-  $('tbody', box).replaceChildren(...models.map((m) => h('tr', { 'data-model': m },
-    h('td', { text: m }), cols.map((c) => h('td', { class: 'num', text: fmtCell(c, pm[m][c]) })))));
+  fillPerModel($('#per-model', root), stats, range);
 }
 
 function renderActivity() {

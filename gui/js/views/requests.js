@@ -1,9 +1,11 @@
-// Requests: recent request log from /api/history with filters and auto refresh.
+// Requests: recent request log from /api/history with filters and auto refresh; a row opens
+// its detail drawer; the filtered history downloads as CSV or JSON Lines.
 
 import { h, $, setText, setAttr, show, syncRows } from '../dom.js';
 import { get, qs } from '../api.js';
 import { store } from '../store.js';
 import { fmtInt, fmtSecs, fmtDateTime, DASH } from '../format.js';
+import { openDetail } from './request_detail.js';
 
 const COLS = [['Time'], ['Model'], ['Instance'], ['Status'], ['TTFT', 1], ['Duration', 1], ['Tokens', 1, 'prompt / completion tokens (estimated)'],
   ['Attempts', 1], ['Queued', 1, 'time spent waiting in the queue'], ['Mode'], ['Request']];
@@ -32,6 +34,8 @@ export function mount(el) {
         [50, 100, 200, 500].map((n) => h('option', { value: n, text: `${n}`, selected: n === 100 })))),
     h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'autorefresh', checked: true, onchange: schedule }), ' Auto refresh'),
     h('button', { type: 'submit', class: 'btn btn-sm', 'data-action': 'refresh-requests', text: 'Refresh' }),
+    h('a', { class: 'btn btn-sm', 'data-action': 'download-csv', href: 'api/history/export?format=csv', download: '', text: 'CSV' }),
+    h('a', { class: 'btn btn-sm', 'data-action': 'download-jsonl', href: 'api/history/export?format=jsonl', download: '', text: 'JSONL' }),
     h('span', { class: 'muted num', id: 'requests-updated' }));
   el.append(
     h('header', { class: 'page-head' }, h('h1', { text: 'Requests' }), form),
@@ -40,6 +44,10 @@ export function mount(el) {
         h('thead', {}, h('tr', {}, COLS.map(([c, num, title]) => h('th', { class: num ? 'num' : null, title, text: c })))),
         h('tbody')),
       h('div', { class: 'empty', id: 'requests-empty', hidden: true, text: 'No requests yet' })));
+  $('#requests-table tbody', el).addEventListener('click', (ev) => {
+    const tr = ev.target.closest('tr');
+    if (tr && tr._row) openDetail(tr._row);
+  });
 }
 
 export function onShow() { visible = true; load(); schedule(); }
@@ -66,6 +74,7 @@ async function load() {
   if (loading || !root) return;
   loading = true;
   const f = filters();
+  setDownloads(f);
   try {
     const data = await get(`api/history${qs(f)}`);
     lastError = null;
@@ -76,6 +85,14 @@ async function load() {
     setText($('#requests-updated', root), `refresh failed: ${e.message}`);
   } finally {
     loading = false;
+  }
+}
+
+/** The download links follow the filters (the whole matching history, not just the page). */
+function setDownloads(f) {
+  const { model, status } = f;
+  for (const fmt of ['csv', 'jsonl']) {
+    setAttr($(`[data-action="download-${fmt}"]`, root), 'href', `api/history/export${qs({ format: fmt, model, status })}`);
   }
 }
 
@@ -93,7 +110,9 @@ function createRow() {
 
 function updateRow(tr, r) {
   const c = tr._cells;
+  tr._row = r;
   setAttr(tr, 'data-request-id', r.request_id);
+  setAttr(tr, 'title', 'Show the details of this request');
   setAttr(tr, 'data-status', r.status);
   const ok = isOk(r);
   tr.classList.toggle('row-error', !ok);
