@@ -38,8 +38,9 @@ def remember_model(request: Request, raw: object) -> None:
         request.state.openai_model = raw["model"]
 
 
-def record_refusal(request: Request, status: int, label: str, openai_type: str) -> None:
-    """Record an API request that was refused before it reached the pool (4xx, early 5xx)."""
+def record_refusal(request: Request, status: int, label: str, body: dict[str, Any]) -> None:
+    """Record an API request that was refused before it reached the pool (4xx, early 5xx);
+    `body` is the OpenAI error body the client got (its type and message are kept)."""
     if not request.url.path.startswith("/v1/"):
         return
     coordinator: Any = getattr(request.app.state, "coordinator", None)
@@ -57,7 +58,8 @@ def record_refusal(request: Request, status: int, label: str, openai_type: str) 
             error_kind=label,
             ttft_s=None,
             duration_s=time.monotonic() - started if started is not None else 0.0,
-            error_type=openai_type,
+            error_type=body["error"]["type"],
+            error=body["error"]["message"],
             user_agent=user_agent(request),
             endpoint=endpoint_of(request.url.path),
         )

@@ -33,14 +33,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BridgeError)
     async def _bridge(req: Request, err: BridgeError) -> JSONResponse:
-        record_refusal(req, err.status, err.label, err.openai_type)
-        return error_response(err)
+        response = error_response(err)
+        record_refusal(req, err.status, err.label, error_reply(err).body)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(req: Request, err: StarletteHTTPException) -> JSONResponse:
         kind = http_error_type(err.status_code)
-        record_refusal(req, err.status_code, f"http_{err.status_code}", kind)
         body = error_body(str(err.detail), kind)
+        record_refusal(req, err.status_code, f"http_{err.status_code}", body)
         headers = {"x-should-retry": "false"} if 400 <= err.status_code < 500 else {}
         return JSONResponse(body, status_code=err.status_code, headers=headers)
 
@@ -48,13 +49,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(req: Request, err: RequestValidationError) -> JSONResponse:
         first = err.errors()[0] if err.errors() else {"loc": (), "msg": "invalid request"}
         param = ".".join(str(p) for p in first["loc"][1:]) or None
-        record_refusal(req, 400, "bad_request", "invalid_request_error")
         body = error_body(f"Invalid request: {first['msg']}", "invalid_request_error", param)
+        record_refusal(req, 400, "bad_request", body)
         return JSONResponse(body, status_code=400, headers={"x-should-retry": "false"})
 
     @app.exception_handler(Exception)
     async def _unexpected(req: Request, err: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        record_refusal(req, 500, "internal", "api_error")
         body = error_body(INTERNAL_MESSAGE, "api_error")
+        record_refusal(req, 500, "internal", body)
         return JSONResponse(body, status_code=500)
