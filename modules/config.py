@@ -14,6 +14,7 @@ import json5
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from .errors import ConfigError
+from .upstream import site_ui
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks4")
 
@@ -52,11 +53,29 @@ class AuthConfig(_Section):
     admin_key: str | None = Field(None, description="Key for /api/* and the GUI.")
 
 
+class ArenaUiConfig(_Section):
+    chat_path: str = Field(site_ui.CHAT_PATH, description="Path of a new direct chat page.")
+    model_param: str = Field(site_ui.MODEL_PARAM, description="Query parameter naming the model.")
+    composer: str = Field("", description="CSS selector of the message box; empty: found.")
+    submit: site_ui.Submit = Field("enter", description="Send with Enter or the send button.")
+    send_button: str = Field("", description="CSS selector of the send button; empty: found.")
+    file_input: str = Field("", description="CSS selector of the image file input; empty: found.")
+    gate_marker: str = Field(site_ui.GATE_MARKER, description="Global/script name of a gate.")
+    send_timeout_s: float = Field(
+        site_ui.SEND_TIMEOUT_S, gt=0, description="The page must send this soon after submit."
+    )
+
+    def adapter(self) -> site_ui.SiteUi:
+        """The UI adapter with these values."""
+        return site_ui.SiteUi(**self.model_dump())
+
+
 class ArenaConfig(_Section):
-    url: str = Field("https://lmarena.ai", description="Upstream site.")
+    url: str = Field("https://arena.ai", description="Upstream site.")
+    transport: Literal["auto", "compose", "fetch"] = Field(
+        "auto", description="How a request leaves the page."
+    )
     page_load_timeout_s: float = Field(45, gt=0, description="Deadline to load the page.")
-    first_byte_timeout_s: float = Field(60, gt=0, description="Deadline for first bytes.")
-    idle_timeout_s: float = Field(60, gt=0, description="Max silence inside a stream.")
     list_stealth_models: bool = Field(False, description="List models with no organization.")
     models_cache_file: str = Field(
         "models.json", description="Cached model list (in storage.path)."
@@ -65,6 +84,21 @@ class ArenaConfig(_Section):
     attachment_url_allowlist: list[str] = Field(
         default_factory=list, description="URL prefixes allowed as remote image attachments."
     )
+    ui: ArenaUiConfig = Field(default_factory=ArenaUiConfig, description="The site's UI (compose).")
+
+
+class TimeoutsConfig(_Section):
+    first_byte_s: float = Field(60, gt=0, description="Per attempt: send to first byte.")
+    idle_s: float = Field(60, gt=0, description="Per attempt: longest silence in a stream.")
+    total_s: float = Field(300, gt=0, description="Per attempt: the whole answer.")
+
+    @model_validator(mode="after")
+    def _within_total(self) -> TimeoutsConfig:
+        if self.first_byte_s > self.total_s or self.idle_s > self.total_s:
+            raise ValueError(
+                "timeouts.first_byte_s and timeouts.idle_s must not exceed timeouts.total_s"
+            )
+        return self
 
 
 class BrowserEndpoint(_Section):
@@ -268,6 +302,7 @@ class BridgeConfig(_Section):
     server: ServerConfig = ServerConfig()
     auth: AuthConfig = AuthConfig()
     arena: ArenaConfig = ArenaConfig()
+    timeouts: TimeoutsConfig = TimeoutsConfig()
     browser: BrowserConfig = BrowserConfig()
     pool: PoolConfig = PoolConfig()
     balancer: BalancerConfig = BalancerConfig()

@@ -26,10 +26,14 @@ face: HTTP `status`, OpenAI error `openai_type`, metrics/history `label`, `defau
         │   ├── UpstreamTimeout     no answer or silence past a deadline
         │   ├── UpstreamServerError the site answered 5xx
         │   ├── SessionRejected     the site refused this session (401)
-        │   └── StreamCut           the stream ended without a finish line
+        │   ├── StreamCut           the stream ended without a finish line
+        │   ├── EmptyAnswer         the stream finished without any content
+        │   ├── SiteUiMismatch      the chat page does not fit arena.ui (instance unhealthy)
+        │   └── TransportSwitched   auto: fetch met a token gate; the instance now composes
         ├── CoolDown                429 + Retry-After: park the instance until retry_after_s
         ├── NeedsAttention          challenge / login wall: park for a human
-        ├── Forbidden               403 that is not a challenge (token refused)
+        ├── Forbidden               403 that is not a challenge
+        │   └── TokenRefused        403 "recaptcha validation failed": no valid page token
         └── UpstreamStreamError     the site reported an error inside the stream (a3:)
 """
 
@@ -228,6 +232,24 @@ class StreamCut(RetryElsewhere):
     label = default_code = "cut_stream"
 
 
+class EmptyAnswer(RetryElsewhere):
+    """The site finished the answer without sending any content."""
+
+    label = default_code = "empty_answer"
+
+
+class SiteUiMismatch(RetryElsewhere):
+    """The chat page has no composer, file input or send button where arena.ui says."""
+
+    label = default_code = "site_ui"
+
+
+class TransportSwitched(RetryElsewhere):
+    """`auto`: fetch met a token gate, so the instance now sends through the composer."""
+
+    label = default_code = "transport_switched"
+
+
 class CoolDown(UpstreamError):
     """429 from the site: this instance rests until `retry_after_s` has passed."""
 
@@ -251,6 +273,12 @@ class Forbidden(UpstreamError):
     """403 that is not a challenge page (e.g. token validation failed)."""
 
     label = default_code = "403"
+
+
+class TokenRefused(Forbidden):
+    """403 "recaptcha validation failed": the site wanted a valid page token with the send."""
+
+    label = default_code = "recaptcha"
 
 
 class UpstreamStreamError(UpstreamError):

@@ -1,5 +1,5 @@
 """How a request leaves the page: the Transport protocol, what it is asked to send, and the
-response it gives. Transports are small classes behind this seam (`fetch` today); the
+response it gives. Transports are small classes behind this seam (`compose`, `fetch`); the
 scripted fake in tests/support/fakes.py stands in for them in unit tests."""
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ class UpstreamStream(Protocol):
     head: ResponseHead
     # The upstream conversation this answer belongs to (for continuing it later).
     evaluation_id: str | None
+    # True when the answer went into the chat named by continue_evaluation_id.
+    continued: bool
 
     def chunks(self) -> AsyncGenerator[str, None]: ...
 

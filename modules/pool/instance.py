@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +84,9 @@ class Instance:
         self.created_at = time.time()
         self.page: PageSession | None = None
         self.transport: Transport | None = None
+        # Every transport this instance may use (auto: both), by name; `transport` is one.
+        self.transports: dict[str, Transport] = {}
+        self.origin = ""  # where the page landed after redirects; every call goes there
         self.browser_label = ""
         self.identity = SessionIdentity(None, None, None)
         self.session_started_at = time.time()
@@ -188,13 +191,32 @@ class Instance:
     def set_max_concurrent(self, limit: int) -> None:
         self.max_concurrent = max(1, limit)
 
-    def attach(self, page: PageSession, transport: Transport, browser_label: str) -> None:
-        """Link the instance to its (new) page and the transport that sends from it."""
+    def attach(
+        self,
+        page: PageSession,
+        transport: Transport,
+        browser_label: str,
+        *,
+        origin: str = "",
+        alternatives: Sequence[Transport] = (),
+    ) -> None:
+        """Link the instance to its (new) page and the transport that sends from it;
+        `alternatives` it may switch to by name; `origin`: where the page landed."""
         self.page, self.transport, self.browser_label = page, transport, browser_label
+        self.origin = origin
+        self.transports = {t.name: t for t in (transport, *alternatives)}
+
+    def switch_transport(self, name: str) -> bool:
+        """Use the transport called `name` from now on; False when it has none by that name."""
+        chosen = self.transports.get(name)
+        if chosen is None or chosen is self.transport:
+            return False
+        self.transport = chosen
+        return True
 
     def detach(self) -> PageSession | None:
         """Unlink the page (the caller closes it); the instance can no longer send."""
-        page, self.page, self.transport = self.page, None, None
+        page, self.page, self.transport, self.transports = self.page, None, None, {}
         return page
 
     def set_identity(self, identity: SessionIdentity) -> None:
@@ -237,6 +259,7 @@ class Instance:
             "state": self.state.value,
             "state_reason": self.state_reason,
             "browser": self.browser_label,
+            "transport": self.transport.name if self.transport is not None else None,
             "in_flight": self.in_flight,
             "max_concurrent": self.max_concurrent,
             "requests": self.total_requests,

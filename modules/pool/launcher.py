@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
+from ..browser.composer import Composer
 from ..browser.driver import BrowserDriver
 from ..browser.page_session import PageSession
+from ..browser.relay_stream import Deadlines
+from ..browser.transport import Transport
+from ..browser.transport_compose import ComposeTransport
 from ..browser.transport_fetch import FetchTransport
 from ..config import BridgeConfig
 from ..errors import NeedsAttention
@@ -43,18 +48,40 @@ class InstanceLauncher:
         except BaseException:
             await page.close()
             raise
-        self._attach(instance, page, host.label + (f" (pid {host.pid})" if host.pid else ""))
+        label = host.label + (f" (pid {host.pid})" if host.pid else "")
+        await self._attach(instance, page, label)
         instance.set_identity(decode_identity(await page.cookies()))
         instance.new_session()
 
-    def _attach(self, instance: Instance, page: PageSession, label: str) -> None:
-        arena = self._config.arena
-        transport = FetchTransport(
-            page,
-            first_byte_timeout_s=arena.first_byte_timeout_s,
-            idle_timeout_s=arena.idle_timeout_s,
-        )
-        instance.attach(page, transport, label)
+    async def _attach(self, instance: Instance, page: PageSession, label: str) -> None:
+        origin = origin_of(page.page.url)
+        transports = self._transports(instance, page, origin)
+        chosen = self._config.arena.transport
+        if chosen == "auto":
+            gated = await Composer(page, page.page, self._config.arena.ui.adapter()).has_gate()
+            chosen = "compose" if gated else "fetch"
+            log.info("%s: %s (%s)", instance.id, chosen, "token gate" if gated else "no token gate")
+        others = [t for name, t in transports.items() if name != chosen]
+        instance.attach(page, transports[chosen], label, origin=origin, alternatives=others)
+
+    def _transports(
+        self, instance: Instance, page: PageSession, origin: str
+    ) -> dict[str, Transport]:
+        cfg = self._config
+        deadlines = Deadlines(cfg.timeouts.first_byte_s, cfg.timeouts.idle_s, cfg.timeouts.total_s)
+        out: dict[str, Transport] = {}
+        if cfg.arena.transport in ("auto", "fetch"):
+            out["fetch"] = FetchTransport(page, deadlines)
+        if cfg.arena.transport in ("auto", "compose"):
+            out["compose"] = ComposeTransport(
+                page,
+                cfg.arena.ui.adapter(),
+                origin,
+                deadlines,
+                page_load_timeout_s=cfg.arena.page_load_timeout_s,
+                max_tabs=lambda: instance.max_concurrent,
+            )
+        return out
 
     async def _load(self, page: PageSession) -> None:
         status = await page.goto(self._config.arena.url, self._config.arena.page_load_timeout_s)
@@ -96,7 +123,7 @@ class InstanceLauncher:
         except BaseException:
             await page.close()
             raise
-        self._attach(instance, page, f"{host.label} (visible)")
+        await self._attach(instance, page, f"{host.label} (visible)")
         if old is not None:
             await old.close()
 
@@ -104,3 +131,9 @@ class InstanceLauncher:
         page = instance.detach()
         if page is not None:
             await page.close()
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL (the page's own, after any redirects)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

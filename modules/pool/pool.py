@@ -237,6 +237,14 @@ class Pool:
             inst.set_state(State.UNHEALTHY, reason)
             self.replace(inst, "browser died" if dead else "repeated failures")
 
+    def mark_broken(self, inst: Instance, reason: str) -> None:
+        """Unhealthy at once (the page cannot work as configured) and replaced."""
+        inst.note_error(reason)
+        inst.health.mark_bad(reason)
+        if inst.can_become(State.UNHEALTHY):
+            inst.set_state(State.UNHEALTHY, reason)
+            self.replace(inst, "site UI mismatch")
+
     async def close(self) -> None:
         """Close every instance now (shutdown has already drained what it could)."""
         self.closing = True

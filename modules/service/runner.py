@@ -13,11 +13,15 @@ from ..browser.transport import SendRequest, UpstreamStream
 from ..errors import (
     ClientError,
     CoolDown,
+    EmptyAnswer,
     InstanceFailed,
     NeedsAttention,
     RetryElsewhere,
     SessionRejected,
+    SiteUiMismatch,
     StreamCut,
+    TokenRefused,
+    TransportSwitched,
     UpstreamError,
     UpstreamServerError,
     UpstreamStreamError,
@@ -50,6 +54,15 @@ class _Seen:
 
     finished: bool = False
     content: bool = False
+
+
+def _switch_if_gated(inst: Instance, err: Exception) -> Exception:
+    """`auto`: a fetch refused for want of a page token moves the instance to compose."""
+    if isinstance(err, TokenRefused) and inst.transport is not None:
+        if inst.transport.name == "fetch" and inst.switch_transport("compose"):
+            log.info("%s: the site wants a page token; now sending through the composer", inst.id)
+            return TransportSwitched(f"{err.message} (switched to compose)", instance_id=inst.id)
+    return err
 
 
 class CompletionRunner:
@@ -103,7 +116,8 @@ class CompletionRunner:
             inst.note_evaluation(stream.evaluation_id)
             if not 200 <= stream.head.status < 300:
                 body = "".join([c async for c in stream.chunks()])
-                raise classify_failure(stream.head.status, body, stream.head.retry_after, inst.id)
+                err = classify_failure(stream.head.status, body, stream.head.retry_after, inst.id)
+                raise _switch_if_gated(inst, err)
             async with aclosing(self._events(stream, inst, job, started)) as events:
                 async for event in events:
                     yield event
@@ -134,11 +148,17 @@ class CompletionRunner:
             raise StreamCut(
                 f"{inst.id}: the stream ended without a finish line", instance_id=inst.id
             )
+        if not seen.content:
+            raise EmptyAnswer(
+                f"{inst.id}: the site finished without an answer", instance_id=inst.id
+            )
 
     def _on_failure(self, inst: Instance, err: UpstreamError) -> None:
         inst.note_error(err.message)
         self._pool.on_upstream_error(err.label)
-        if isinstance(err, CoolDown):
+        if isinstance(err, SiteUiMismatch):
+            self._pool.mark_broken(inst, err.message)
+        elif isinstance(err, CoolDown):
             self._pool.cool_down(inst, err.retry_after_s, err.message)
         elif isinstance(err, NeedsAttention):
             self._pool.park(inst, err.message)
@@ -180,6 +200,7 @@ def _accept(
             raise cls(f"{inst.id}: the site reported: {event.message}", instance_id=inst.id)
         case Finish():
             seen.finished = True
+            return event  # the end of an answer, not an answer
         case Citation():
             pass  # sources are not the answer: they do not start the clock for TTFT
         case TextDelta() | ReasoningDelta() | ImageOutput():

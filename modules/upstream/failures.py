@@ -11,10 +11,11 @@ from ..errors import (
     NeedsAttention,
     PayloadTooLarge,
     SessionRejected,
+    TokenRefused,
     UpstreamError,
     UpstreamServerError,
 )
-from .protocol import CHALLENGE_MARKERS
+from .protocol import CHALLENGE_MARKERS, ERROR_RECAPTCHA
 
 DEFAULT_RETRY_AFTER_S = 30.0
 
@@ -58,6 +59,8 @@ def classify_failure(
         )
     if status == 401:
         return SessionRejected(f"{instance_id}: session rejected: {msg}", instance_id=instance_id)
+    if status == 403 and ERROR_RECAPTCHA in msg:
+        return TokenRefused(f"{instance_id}: forbidden: {msg}", instance_id=instance_id)
     if status == 403:
         return Forbidden(f"{instance_id}: forbidden: {msg}", instance_id=instance_id)
     if status == 413:

@@ -7,6 +7,8 @@ change together and nothing else should need to.
 from __future__ import annotations
 
 # Stream endpoints, called from inside the page (same origin, credentials included).
+# Every URL under this prefix is a stream request (the compose hook watches for them).
+STREAM_PATH_PREFIX = "/nextjs-api/stream/"
 CREATE_EVALUATION_PATH = "/nextjs-api/stream/create-evaluation"
 POST_TO_EVALUATION_PATH = "/nextjs-api/stream/post-to-evaluation/{session_id}"
 RETRY_MESSAGE_PATH = (

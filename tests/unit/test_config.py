@@ -96,3 +96,19 @@ def test_shipped_pacing_is_the_real_sites() -> None:
     assert pacing == parse_config({}).pacing
     assert (pacing.min_interval_s, pacing.burst, pacing.burst_window_s) == (45, 6, 900)
     assert (pacing.penalty_s, pacing.penalty_max_s, pacing.max_interval_s) == (1200, 7200, 900)
+
+
+def test_shipped_file_shows_every_default() -> None:
+    shipped = load_config(ROOT / "config.jsonc").model_dump(exclude={"source"})
+    assert shipped == parse_config({}).model_dump(exclude={"source"})
+
+
+def test_deadlines_must_fit_in_the_total_and_ui_overrides_reach_the_adapter() -> None:
+    with pytest.raises(ConfigError, match="timeouts.first_byte_s"):
+        parse_config({"timeouts": {"first_byte_s": 400, "total_s": 300}})
+    with pytest.raises(ConfigError, match="arena.ui.submit"):
+        parse_config({"arena": {"ui": {"submit": "click"}}})
+    ui = parse_config({"arena": {"ui": {"composer": "#box", "chat_path": "/chat"}}}).arena.ui
+    adapter = ui.adapter()
+    assert adapter.composer == "#box"
+    assert adapter.chat_url("https://arena.ai/", "gpt x") == "https://arena.ai/chat?model_a=gpt+x"

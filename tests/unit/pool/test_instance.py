@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
 import pytest
 
@@ -47,12 +48,17 @@ def test_cool_down_sets_deadline_and_state() -> None:
         inst.set_state(State.CLOSED, "no")
 
 
-def test_attach_and_detach_the_page() -> None:
+def test_attach_switch_and_detach_the_page() -> None:
     inst = _instance()
-    page, transport = object(), object()
-    inst.attach(page, transport, "local")  # type: ignore[arg-type]
-    assert (inst.page, inst.transport, inst.browser_label) == (page, transport, "local")
+    page, fetch, compose = object(), SimpleNamespace(name="fetch"), SimpleNamespace(name="compose")
+    inst.attach(page, fetch, "local", origin="https://arena.ai", alternatives=[compose])  # type: ignore[arg-type]
+    assert (inst.page, inst.transport, inst.browser_label) == (page, fetch, "local")
+    assert inst.origin == "https://arena.ai"
+    assert inst.switch_transport("compose") and inst.transport is compose
+    assert not inst.switch_transport("compose") and not inst.switch_transport("carrier-pigeon")
+    assert inst.describe()["transport"] == "compose"
     assert inst.detach() is page and inst.page is None and inst.transport is None
+    assert inst.transports == {}
 
 
 def test_spares_promote_and_limits_stay_positive() -> None:

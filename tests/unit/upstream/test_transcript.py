@@ -41,9 +41,15 @@ def test_an_image_only_turn_keeps_its_label_without_trailing_space() -> None:
 
 def test_images_of_every_turn_in_order_and_their_bytes() -> None:
     raw = b"\x89PNG\r\n"
-    one = Attachment("1.png", "image/png", "data:image/png;base64," + base64.b64encode(raw).decode())
+    one = Attachment(
+        "1.png", "image/png", "data:image/png;base64," + base64.b64encode(raw).decode()
+    )
     two = Attachment("2.gif", "image/gif", "data:image/gif,GIF89a%00")
-    turns = [ChatTurn("user", "a", (one,)), ChatTurn("assistant", "b"), ChatTurn("user", "c", (two,))]
+    turns = [
+        ChatTurn("user", "a", (one,)),
+        ChatTurn("assistant", "b"),
+        ChatTurn("user", "c", (two,)),
+    ]
     assert transcript_images(turns) == [one, two]
     assert attachment_bytes(one) == raw
     assert attachment_bytes(two) == b"GIF89a\x00"

@@ -1,0 +1,125 @@
+"""Drive the site's chat form on one tab the way a person does: open, attach, type, Enter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playwright.async_api import ElementHandle, FilePayload, Page
+
+from ..errors import InstanceFailed, SiteUiMismatch, UpstreamTimeout
+from ..upstream import site_ui
+from ..upstream.site_ui import SiteUi
+from .page_session import PageSession
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFile:
+    """An image to attach through the page's file input."""
+
+    name: str
+    mime_type: str
+    data: bytes
+
+
+class Composer:
+    """The chat form of one tab; every step runs under the page's deadline."""
+
+    def __init__(self, session: PageSession, page: Page, ui: SiteUi) -> None:
+        self._session = session
+        self._page = page
+        self._ui = ui
+
+    @property
+    def owner(self) -> str:
+        return self._session.owner
+
+    def _mismatch(self, what: str, key: str) -> SiteUiMismatch:
+        return SiteUiMismatch(
+            f"{self.owner}: {what}; if the site changed, set arena.ui.{key} in config.jsonc",
+            instance_id=self.owner,
+        )
+
+    async def open_chat(self, url: str, timeout_s: float) -> None:
+        """Load a new chat page (the model preselected by the URL)."""
+        await self._session.call(
+            self._page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000),
+            "open chat",
+            timeout_s + 1,
+        )
+
+    async def find(self, timeout_s: float) -> ElementHandle:
+        """The composer, once it is visible and enabled."""
+        try:
+            handle = await self._session.call(
+                self._page.wait_for_function(
+                    site_ui.FIND_COMPOSER_JS, arg=self._ui.composer, timeout=timeout_s * 1000
+                ),
+                "find composer",
+                timeout_s + 1,
+            )
+        except (UpstreamTimeout, InstanceFailed) as err:
+            if not self._session.alive:
+                raise
+            raise self._mismatch(
+                f"no visible, enabled message box on {self._page.url} ({err.message})",
+                "composer",
+            ) from None
+        element = handle.as_element()
+        assert element is not None  # the script returns an element or keeps waiting
+        return element
+
+    async def attach(self, composer: ElementHandle, images: list[ImageFile]) -> None:
+        """Put images into the page's file input, as a person picking files does."""
+        handle = await self._session.call(
+            self._page.evaluate_handle(site_ui.FIND_FILE_INPUT_JS, [composer, self._ui.file_input]),
+            "find file input",
+        )
+        element = handle.as_element()
+        if element is None:
+            raise self._mismatch("no file input for images on the chat page", "file_input")
+        files = [FilePayload(name=i.name, mimeType=i.mime_type, buffer=i.data) for i in images]
+        await self._session.call(element.set_input_files(files), "attach images")
+
+    async def send(self, composer: ElementHandle, text: str) -> None:
+        """Type the message (real input events) and submit it with Enter or the send button."""
+        await self._session.call(composer.fill(text), "type message")
+        if self._ui.submit == site_ui.SUBMIT_ENTER:
+            await self._session.call(composer.press("Enter"), "press Enter")
+            return
+        handle = await self._session.call(
+            self._page.evaluate_handle(
+                site_ui.FIND_SEND_BUTTON_JS, [composer, self._ui.send_button]
+            ),
+            "find send button",
+        )
+        button = handle.as_element()
+        if button is None:
+            raise self._mismatch("no send button next to the message box", "send_button")
+        await self._session.call(button.click(), "click send")
+
+    async def not_sent(self, composer: ElementHandle, waited_s: float) -> SiteUiMismatch:
+        """The error for a submit after which the page sent nothing, naming the key to fix."""
+        try:
+            left = await self._session.call(
+                composer.evaluate(site_ui.COMPOSER_TEXT_JS), "read composer", 3
+            )
+        except InstanceFailed:
+            left = ""
+        how = "Enter" if self._ui.submit == site_ui.SUBMIT_ENTER else "clicking send"
+        if str(left).strip():
+            key = "submit" if self._ui.submit == site_ui.SUBMIT_ENTER else "send_button"
+            return self._mismatch(
+                f"the page did not send after {how}: the message is still in the box", key
+            )
+        return self._mismatch(
+            f"the page took the message but made no stream request within {waited_s:g}s",
+            "send_timeout_s",
+        )
+
+    async def has_gate(self) -> bool:
+        """Whether the page carries a token gate (reCAPTCHA), per arena.ui.gate_marker."""
+        return bool(
+            await self._session.call(
+                self._page.evaluate(site_ui.HAS_GATE_JS, self._ui.gate_marker), "look for a gate"
+            )
+        )
