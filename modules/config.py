@@ -155,12 +155,22 @@ class PoolConfig(_Section):
         return self
 
 
+class AffinityConfig(_Section):
+    enabled: bool = Field(True, description="Continue known conversations in the same chat.")
+    max_entries: int = Field(10_000, ge=1, description="Conversations remembered (LRU).")
+    ttl_s: float = Field(3600, gt=0, description="Forget a conversation unused this long.")
+    max_wait_s: float = Field(15, ge=0, description="Wait this long for the chat's instance.")
+
+
 class BalancerConfig(_Section):
     strategy: StrategyName = Field("least_busy", description="How an instance is picked.")
     max_retries: int = Field(2, ge=0, description="Retries elsewhere before the first byte.")
     ewma_alpha: float = Field(0.3, gt=0, le=1, description="Weight of the newest latency.")
     exploration_rate: float = Field(0.05, ge=0, le=1, description="response_time exploration.")
     stale_after_s: float = Field(300, gt=0, description="Re-explore instances unused this long.")
+    affinity: AffinityConfig = Field(
+        default_factory=AffinityConfig, description="Conversation continuity."
+    )
 
 
 class QueueConfig(_Section):

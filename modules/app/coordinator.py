@@ -21,6 +21,7 @@ from ..pool.instance import Instance, State
 from ..pool.launcher import InstanceLauncher
 from ..pool.pool import Pool
 from ..scaling.autoscaler import Autoscaler
+from ..service.affinity import AffinityMap
 from ..service.chat_job import ChatJob
 from ..service.model_catalog import ModelCatalog
 from ..service.runner import CompletionRunner
@@ -65,7 +66,15 @@ class Coordinator(CoordinatorViews):
         )
         self.launcher = InstanceLauncher(config, self.driver, self.catalog.update_from_html)
         self.pool = Pool(config, self.launcher, self.bus, seed=seed)
-        self.runner = CompletionRunner(self.pool, max_retries=config.balancer.max_retries)
+        affinity = config.balancer.affinity
+        self.runner = CompletionRunner(
+            self.pool,
+            max_retries=config.balancer.max_retries,
+            affinity=AffinityMap(affinity.max_entries, affinity.ttl_s)
+            if affinity.enabled
+            else None,
+            affinity_wait_s=affinity.max_wait_s,
+        )
         self.obs = ObservabilityHub(config, data_dir(config), self.bus, self.pool)
         self.health = HealthMonitor(config, self.pool, self.launcher)
         self.autoscaler = Autoscaler(config, self.pool, self.driver, self.bus)

@@ -24,6 +24,7 @@ REQUEST_COLUMNS: tuple[str, ...] = (
     "endpoint",
     "failovers",
     "error",
+    "affinity",
 )
 # Columns added after the first release: (name, SQL type with default), for old files.
 ADDED_REQUEST_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -32,6 +33,7 @@ ADDED_REQUEST_COLUMNS: tuple[tuple[str, str], ...] = (
     ("endpoint", "TEXT NOT NULL DEFAULT ''"),
     ("failovers", "TEXT NOT NULL DEFAULT ''"),
     ("error", "TEXT"),
+    ("affinity", "TEXT"),
 )
 EVENT_COLUMNS: tuple[str, ...] = (
     "ts",
@@ -72,7 +74,8 @@ CREATE TABLE IF NOT EXISTS requests (
     user_agent TEXT NOT NULL DEFAULT '',
     endpoint TEXT NOT NULL DEFAULT '',
     failovers TEXT NOT NULL DEFAULT '',
-    error TEXT
+    error TEXT,
+    affinity TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts);
 CREATE INDEX IF NOT EXISTS requests_model ON requests (model);

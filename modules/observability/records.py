@@ -39,6 +39,7 @@ class RequestRecord:
     endpoint: str = ""  # chat, responses, completions, ...
     failovers: str = ""  # "i-1: 5xx; i-2: timeout": instances given up on, and why
     error: str | None = None  # the error message as the client saw it
+    affinity: str | None = None  # "hit": continued the conversation's own chat; "miss"
 
     @property
     def is_error(self) -> bool:

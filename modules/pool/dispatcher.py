@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
@@ -50,6 +51,8 @@ class Dispatcher:
         self.arrivals = 0  # requests asked for a lease, ever (the autoscaler takes rates)
         # Called after any slot comes back (the pool closes drained instances there).
         self.on_release: Callable[[Instance], None] = lambda instance: None
+        # Conversations waiting for their own instance (affinity), served before the queue.
+        self._pinned: list[tuple[str, asyncio.Future[Instance | None]]] = []
 
     def _make(self, name: str) -> Strategy:
         return make_strategy(
@@ -113,6 +116,46 @@ class Dispatcher:
         self.queue_wait.update(waited)
         return Lease(instance, waited, self.strategy.name)
 
+    async def acquire_on(self, instance_id: str, wait_s: float) -> Lease | None:
+        """A lease on this one instance (a conversation's own) within `wait_s`, else None."""
+        instance = next((i for i in self._instances() if i.id == instance_id), None)
+        if instance is None or instance.spare:
+            return None
+        if instance.has_room:
+            self._reserve(instance)
+            return Lease(instance, 0.0, "affinity")
+        if wait_s <= 0 or instance.base_state in (State.DRAINING, State.CLOSED):
+            return None
+        started = time.monotonic()
+        future: asyncio.Future[Instance | None] = asyncio.get_running_loop().create_future()
+        entry = (instance_id, future)
+        self._pinned.append(entry)
+        try:
+            async with asyncio.timeout(wait_s):
+                got = await future
+        except BaseException as err:
+            if future.done() and not future.cancelled():
+                self._orphan(future.result())  # handed over just as the waiter gave up
+            if isinstance(err, TimeoutError):
+                return None
+            raise
+        finally:
+            self._pinned.remove(entry)
+        return None if got is None else Lease(got, time.monotonic() - started, "affinity")
+
+    def _serve_pinned(self) -> None:
+        """Give a conversation its own instance once it has room; None once it is gone."""
+        live = {i.id: i for i in self._instances()}
+        for instance_id, future in list(self._pinned):
+            instance = live.get(instance_id)
+            if future.done():
+                continue
+            if instance is None or instance.base_state in (State.UNHEALTHY, State.CLOSED):
+                future.set_result(None)
+            elif instance.has_room:
+                self._reserve(instance)
+                future.set_result(instance)
+
     def could_serve(self) -> bool:
         """True while some instance is serving, starting, or only resting after a 429."""
         serving = (State.STARTING, State.READY, State.COOLING_DOWN)
@@ -157,6 +200,7 @@ class Dispatcher:
 
     def wake(self) -> None:
         """Hand free capacity to waiters, oldest first (called whenever capacity appears)."""
+        self._serve_pinned()
         while len(self.queue):
             instance = self._pick(set())
             if instance is None:

@@ -36,6 +36,8 @@ class Route:
     failovers: list[str] = field(default_factory=list)
     first_token_at: float | None = None
     error_label: str | None = None  # the last attempt's failure, if any
+    affinity: str | None = None  # "hit": typed into the conversation's own chat; "miss"
+    evaluation_id: str | None = None  # the upstream chat the answer came from
 
     def headers(self) -> dict[str, str]:
         out = {
@@ -44,6 +46,8 @@ class Route:
             "x-bridge-queue-ms": str(round(self.queue_wait_s * 1000)),
             "x-bridge-attempts": str(self.attempts),
         }
+        if self.affinity:
+            out["x-bridge-affinity"] = self.affinity
         if self.failovers:
             out["x-bridge-failover"] = "; ".join(self.failovers)[:500]
         return out
@@ -118,6 +122,7 @@ class ChatJob:
             stream=self.request.stream,
             failovers="; ".join(self.route.failovers),
             error=_client_message(err, cancelled),
+            affinity=self.route.affinity,
         )
         self._on_finish(self.record)
 

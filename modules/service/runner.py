@@ -43,7 +43,8 @@ from ..upstream.events import (
 )
 from ..upstream.failures import classify_failure
 from ..upstream.parser import StreamParser
-from .chat_job import ChatJob
+from .affinity import AffinityMap, ChatPlace
+from .chat_job import ChatJob, Route
 
 log = logging.getLogger(__name__)
 
@@ -68,19 +69,40 @@ def _switch_if_gated(inst: Instance, err: Exception) -> Exception:
 class CompletionRunner:
     """Yields upstream events of one completion; retries elsewhere before the first event."""
 
-    def __init__(self, pool: Pool, *, max_retries: int) -> None:
+    def __init__(
+        self,
+        pool: Pool,
+        *,
+        max_retries: int,
+        affinity: AffinityMap | None = None,
+        affinity_wait_s: float = 0.0,
+    ) -> None:
         self._pool = pool
         self.max_retries = max_retries
+        self._affinity = affinity
+        self._affinity_wait_s = affinity_wait_s
         self._bg: set[asyncio.Task[None]] = set()
+
+    async def _lease(
+        self, place: ChatPlace | None, tried: set[str], route: Route
+    ) -> tuple[Lease, str | None]:
+        """The conversation's own instance when it can serve in time, else any instance."""
+        if place is not None:
+            lease = await self._pool.dispatcher.acquire_on(place.instance_id, self._affinity_wait_s)
+            if lease is not None:
+                return lease, place.evaluation_id
+        # Known before any wait, so a stream that starts while queued still names it.
+        route.strategy = self._pool.dispatcher.strategy.name
+        return await self._pool.dispatcher.acquire(tried), None
 
     async def run(self, job: ChatJob) -> AsyncGenerator[ClientEvent, None]:
         """The job's events; each is folded into `job.answer` before it is passed on."""
         route = job.route
         tried: set[str] = set()
+        place = self._affinity.take(job.turns) if self._affinity is not None else None
         while True:
-            # Known before any wait, so a stream that starts while queued still names it.
-            route.strategy = self._pool.dispatcher.strategy.name
-            lease = await self._pool.dispatcher.acquire(tried)
+            lease, continue_id = await self._lease(place, tried, route)
+            place = None  # one try in the conversation's chat; a retry starts a new chat
             route.attempts += 1
             route.strategy = lease.strategy
             route.queue_wait_s += lease.queue_wait_s
@@ -89,11 +111,13 @@ class CompletionRunner:
             try:
                 # aclosing: when the client leaves, the attempt's finally (which frees the
                 # slot and aborts the page's fetch) runs now, not at garbage collection.
-                async with aclosing(self._attempt(lease, job)) as attempt:
+                send = SendRequest(job.model, job.turns, continue_id)
+                async with aclosing(self._attempt(lease, job, send)) as attempt:
                     async for event in attempt:
                         emitted = True
                         job.answer.add(event)
                         yield event
+                self._remember(job)
                 return
             except (RetryElsewhere, CoolDown, NeedsAttention) as err:
                 route.error_label = err.label
@@ -104,7 +128,15 @@ class CompletionRunner:
                 self._pool.on_retry()
                 log.info("retrying elsewhere after %s", err.message)
 
-    async def _attempt(self, lease: Lease, job: ChatJob) -> AsyncGenerator[ClientEvent, None]:
+    def _remember(self, job: ChatJob) -> None:
+        route = job.route
+        if self._affinity is not None and route.instance_id and route.evaluation_id:
+            place = ChatPlace(route.instance_id, route.evaluation_id)
+            self._affinity.remember(job.turns, job.answer.text, place)
+
+    async def _attempt(
+        self, lease: Lease, job: ChatJob, send: SendRequest
+    ) -> AsyncGenerator[ClientEvent, None]:
         inst = lease.instance
         started = job.clock()
         stream = None
@@ -112,8 +144,11 @@ class CompletionRunner:
         try:
             if inst.transport is None:
                 raise InstanceFailed(f"{inst.id}: no page", instance_id=inst.id)
-            stream = await inst.transport.open(SendRequest(job.model, job.turns))
+            stream = await inst.transport.open(send)
             inst.note_evaluation(stream.evaluation_id)
+            job.route.evaluation_id = stream.evaluation_id
+            if self._affinity is not None:
+                job.route.affinity = "hit" if stream.continued else "miss"
             if not 200 <= stream.head.status < 300:
                 body = "".join([c async for c in stream.chunks()])
                 err = classify_failure(stream.head.status, body, stream.head.retry_after, inst.id)

@@ -97,9 +97,10 @@ def broken(error: BaseException, *texts: str) -> Reply:
 class ScriptedStream:
     """Plays one Reply; `closed` tells whether the bridge aborted it."""
 
-    def __init__(self, reply: Reply, evaluation_id: str) -> None:
+    def __init__(self, reply: Reply, evaluation_id: str, continued: bool = False) -> None:
         self.head = ResponseHead(reply.status, reply.retry_after, "text/plain")
         self.evaluation_id: str | None = evaluation_id
+        self.continued = continued
         self._steps = reply.steps
         self._closed = asyncio.Event()
         self.finished = False  # every step was played
@@ -151,7 +152,7 @@ class ScriptedTransport:
         if reply.open_error is not None:
             raise reply.open_error
         evaluation = send.continue_evaluation_id or f"eval-{next(self._ids)}"
-        stream = ScriptedStream(reply, evaluation)
+        stream = ScriptedStream(reply, evaluation, send.continue_evaluation_id is not None)
         self.streams.append(stream)
         return stream
 
@@ -255,16 +256,28 @@ def by_state(pool: Pool, state: State) -> list[Instance]:
     )
 
 
-def make_job(text: str = "hello", *, stream: bool = False, records: list[Any] | None = None) -> Any:
-    """A ChatJob for one user message; finished records land in `records`."""
+def make_job(
+    text: str = "hello",
+    *,
+    stream: bool = False,
+    records: list[Any] | None = None,
+    history: list[tuple[str, str]] = (),  # type: ignore[assignment]
+) -> Any:
+    """A ChatJob for (role, text) `history` then one user message; records land in `records`."""
     from modules.openai_api.schema import validate_request
     from modules.service.chat_job import ChatJob
     from modules.upstream.body import ChatTurn
     from modules.upstream.models import ArenaModel
 
+    messages = [*history, ("user", text)]
     request = validate_request(
-        {"model": "m-1", "stream": stream, "messages": [{"role": "user", "content": text}]}
+        {
+            "model": "m-1",
+            "stream": stream,
+            "messages": [{"role": role, "content": content} for role, content in messages],
+        }
     )
     sink = records if records is not None else []
     model = ArenaModel("00000000-0000-0000-0000-000000000001", "m-1", "org")
-    return ChatJob(request, model, [ChatTurn("user", text)], on_finish=sink.append)
+    turns = [ChatTurn(role, content) for role, content in messages]  # type: ignore[arg-type]
+    return ChatJob(request, model, turns, on_finish=sink.append)

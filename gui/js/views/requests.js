@@ -8,7 +8,9 @@ import { fmtInt, fmtSecs, fmtDateTime, DASH } from '../format.js';
 import { openDetail } from './request_detail.js';
 
 const COLS = [['Time'], ['Model'], ['Instance'], ['Status'], ['TTFT', 1], ['Duration', 1], ['Tokens', 1, 'prompt / completion tokens (estimated)'],
-  ['Attempts', 1], ['Queued', 1, 'time spent waiting in the queue'], ['Mode'], ['Request']];
+  ['Attempts', 1], ['Queued', 1, 'time spent waiting in the queue'], ['Mode'],
+  ['Chat', 0, 'continued: typed into the conversation\'s own upstream chat; new: a new chat with the whole history'],
+  ['Request']];
 const REFRESH_MS = 5000;
 
 let root;
@@ -100,7 +102,7 @@ function isOk(r) { return Number(r.status) >= 200 && Number(r.status) < 300 && !
 
 function createRow() {
   const tr = h('tr');
-  const cls = ['tnum', 'model', 'mono', null, 'num', 'num', 'num', 'num', 'num', null, 'mono muted'];
+  const cls = ['tnum', 'model', 'mono', null, 'num', 'num', 'num', 'num', 'num', null, null, 'mono muted'];
   tr._cells = cls.map((c) => h('td', { class: c }));
   tr._status = h('span', { class: 'pill' });
   tr._cells[3].append(tr._status);
@@ -129,8 +131,9 @@ function updateRow(tr, r) {
   setText(c[8], fmtSecs(r.queue_wait_s));
   setText(c[9], `${r.endpoint ? `${r.endpoint} · ` : ''}${r.stream ? 'stream' : 'json'}`);
   setAttr(c[9], 'title', r.strategy ? `strategy: ${r.strategy}` : null);
-  setText(c[10], r.request_id ? `…${String(r.request_id).slice(-8)}` : DASH);
-  setAttr(c[10], 'title', r.request_id || null);
+  setText(c[10], { hit: 'continued', miss: 'new' }[r.affinity] || DASH);
+  setText(c[11], r.request_id ? `…${String(r.request_id).slice(-8)}` : DASH);
+  setAttr(c[11], 'title', r.request_id || null);
 }
 
 function render(rows, f) {
