@@ -112,7 +112,7 @@ async def test_new_chat_carries_the_transcript_and_a_follow_up_continues_it() ->
 
         follow = (*turns, ChatTurn("assistant", "x"), ChatTurn("user", "third"))
         again = await transport.open(SendRequest(model(), follow, stream.evaluation_id))
-        assert await read_text(again) == expected_reply("local-echo-1", "third")
+        assert await read_text(again) == expected_reply("local-echo-1", "third", earlier=1)
         second = r.recorded()[-1]
         assert second["path"].endswith(f"/post-to-evaluation/{first['body']['id']}")
         assert user_content(second)["content"] == "third"
