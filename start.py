@@ -19,6 +19,7 @@ from modules.app.console_log import config_secrets
 from modules.browser.driver import detect_browser
 from modules.config import BridgeConfig, load_config, with_overrides
 from modules.errors import BridgeError
+from modules.http.server import uvicorn_config
 from modules.observability.log_entry import stderr_handler
 from modules.util.netaddr import is_loopback
 from modules.util.redact import SecretSet
@@ -59,16 +60,26 @@ def build_config(args: argparse.Namespace, arena_url: str | None = None) -> Brid
 
 
 def check_exposure(config: BridgeConfig) -> None:
-    """Refuse a non-loopback bind with no API key unless explicitly allowed."""
-    host = config.server.host
-    if (
-        not is_loopback(host)
-        and not config.auth.api_keys
-        and not config.server.allow_unauthenticated_remote
-    ):
+    """Refuse a start that would open the API or the admin side to other machines."""
+    server, auth = config.server, config.auth
+    public = not is_loopback(server.host) or server.behind_proxy
+    where = "behind a proxy" if server.behind_proxy else f"on {server.host}"
+    if public and not auth.api_keys and not server.allow_unauthenticated_remote:
         raise BridgeError(
-            f"refusing to listen on {host} with no API key: set auth.api_keys in the config "
+            f"refusing to listen {where} with no API key: set auth.api_keys in the config "
             "(or server.allow_unauthenticated_remote: true if you really mean it)"
+        )
+    if public and auth.admin_key is None:
+        raise BridgeError(
+            f"refusing to listen {where} with no admin key: set auth.admin_key in the config "
+            "(the GUI, /api and /metrics need it whenever loopback is not the only way in)"
+        )
+    if server.behind_proxy:
+        log.warning(
+            "behind_proxy: trusting X-Forwarded-For/-Proto from %s; make sure only the "
+            "proxy can reach port %d",
+            server.forwarded_allow_ips,
+            server.port,
         )
 
 
@@ -110,12 +121,8 @@ async def serve(config: BridgeConfig, secrets: SecretSet) -> None:
     app = create_app(config, secrets=secrets)
     server = BridgeServer(
         app,
-        uvicorn.Config(
-            app,
-            host=config.server.host,
-            port=config.server.port,
-            log_level="warning",
-            timeout_graceful_shutdown=max(1, int(config.shutdown.grace_s)),
+        uvicorn_config(
+            app, config.server, timeout_graceful_shutdown=max(1, int(config.shutdown.grace_s))
         ),
     )
     progress = asyncio.create_task(report_progress(server, config))

@@ -20,6 +20,11 @@ PROXY_SCHEMES = ("http", "https", "socks5", "socks4")
 
 # Each name here has its entry in a registry, and a test holds them together:
 # StrategyName <-> pool/strategies.py STRATEGIES, AlertKindName <-> observability/alert_kinds.py.
+# Ceilings for sizes an operator may set (a typo must not start a million browsers).
+MAX_INSTANCES = 500
+MAX_CONCURRENT = 64
+MAX_COOLDOWN_S = 86_400.0
+
 StrategyName = Literal["least_busy", "round_robin", "response_time", "random", "weighted"]
 AlertKindName = Literal[
     "error_rate",
@@ -46,11 +51,42 @@ class ServerConfig(_Section):
     access_log: bool = Field(
         False, description="Log one line per HTTP request (method, path, status, time, client)."
     )
+    public_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names answered besides loopback names (and IPs on a public bind).",
+    )
+    behind_proxy: bool = Field(
+        False, description="A reverse proxy forwards clients: keys required, loopback grants none."
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1", description="Proxies whose X-Forwarded-* headers count (behind_proxy only)."
+    )
+    max_body_mb: float = Field(8, gt=0, le=1024, description="Largest request body accepted.")
+    header_timeout_s: float = Field(10, gt=0, description="Deadline to receive request headers.")
+    body_timeout_s: float = Field(30, gt=0, description="Deadline to receive a request body.")
+    keep_alive_s: float = Field(5, gt=0, description="Idle keep-alive connections close after.")
+    max_header_kb: int = Field(16, ge=1, le=1024, description="Largest request head accepted.")
+    limit_concurrency: int = Field(
+        256, ge=1, description="Open connections and tasks before new requests get 503."
+    )
+    max_event_subscribers: int = Field(
+        16, ge=1, description="Live /api/events streams at once; more get 503."
+    )
 
 
 class AuthConfig(_Section):
     api_keys: list[str] = Field(default_factory=list, description="Bearer keys for /v1.")
     admin_key: str | None = Field(None, description="Key for /api/* and the GUI.")
+    login_max_failures: int = Field(
+        5, ge=1, description="Wrong admin keys from one client before it is locked out."
+    )
+    login_lockout_s: float = Field(
+        30, gt=0, description="First lock-out; doubles with each further failure (max 1 h)."
+    )
+    session_idle_s: float = Field(3600, gt=0, description="A GUI login ends after this idle time.")
+    session_max_s: float = Field(
+        43200, gt=0, description="A GUI login ends after this in any case."
+    )
 
 
 class ArenaUiConfig(_Section):
@@ -85,6 +121,8 @@ class ArenaConfig(_Section):
         default_factory=list, description="URL prefixes allowed as remote image attachments."
     )
     ui: ArenaUiConfig = Field(default_factory=ArenaUiConfig, description="The site's UI (compose).")
+    max_image_mb: float = Field(4, gt=0, description="Largest inline (data:) image accepted.")
+    max_images_mb: float = Field(8, gt=0, description="Inline images of one request together.")
 
 
 class TimeoutsConfig(_Section):
@@ -129,6 +167,9 @@ class ProxyConfig(_Section):
 class BrowserConfig(_Section):
     executable_path: str | None = Field(None, description="Browser binary; auto when null.")
     headless: bool = Field(True, description="Run the local browser without a window.")
+    sandbox: bool = Field(
+        True, description="Keep Chromium's sandbox (always off when running as root)."
+    )
     extra_args: list[str] = Field(default_factory=list, description="More Chromium flags.")
     call_timeout_s: float = Field(30, gt=0, description="Deadline of any browser call.")
     contexts_per_browser: int = Field(50, ge=1, description="Instances per local browser.")
@@ -139,10 +180,14 @@ class BrowserConfig(_Section):
 
 
 class PoolConfig(_Section):
-    initial_instances: int = Field(2, ge=0, description="Instances started at launch.")
-    min_instances: int = Field(1, ge=0, description="Autoscaler floor.")
-    max_instances: int = Field(6, ge=1, description="Autoscaler ceiling.")
-    max_concurrent_per_instance: int = Field(1, ge=1, description="Requests at once per instance.")
+    initial_instances: int = Field(
+        2, ge=0, le=MAX_INSTANCES, description="Instances started at launch."
+    )
+    min_instances: int = Field(1, ge=0, le=MAX_INSTANCES, description="Autoscaler floor.")
+    max_instances: int = Field(6, ge=1, le=MAX_INSTANCES, description="Autoscaler ceiling.")
+    max_concurrent_per_instance: int = Field(
+        1, ge=1, le=MAX_CONCURRENT, description="Requests at once per instance."
+    )
     warm_spares: int = Field(0, ge=0, description="Idle loaded instances kept in reserve.")
     session_lifetime_s: float = Field(3600, gt=0, description="Regenerate a session after this.")
     max_requests_per_session: int = Field(500, ge=1, description="Regenerate after N requests.")
@@ -216,7 +261,9 @@ class AutoscaleConfig(_Section):
     interval_s: float = Field(2, gt=0, description="Measure/judge/act period.")
     scale_up_threshold: float = Field(0.8, gt=0, le=1, description="Utilisation to grow.")
     scale_down_threshold: float = Field(0.3, ge=0, lt=1, description="Utilisation to shrink.")
-    cooldown_s: float = Field(30, ge=0, description="Low load this long before shrinking.")
+    cooldown_s: float = Field(
+        30, ge=0, le=MAX_COOLDOWN_S, description="Low load this long before shrinking."
+    )
     max_memory_mb: int = Field(4096, ge=100, description="Browser process tree budget.")
 
     @model_validator(mode="after")

@@ -11,10 +11,12 @@ face: HTTP `status`, OpenAI error `openai_type`, metrics/history `label`, `defau
     │   ├── PermissionDenied        403
     │   ├── NotFound                404
     │   │   └── ModelNotFound       404 unknown model
+    │   ├── RequestTimeout          408 the body came too slowly
     │   ├── Conflict                409
     │   ├── PayloadTooLarge         413
     │   ├── ContentRejected         422
-    │   └── UnusableReply           422 the model broke the asked-for tools/JSON contract
+    │   ├── UnusableReply           422 the model broke the asked-for tools/JSON contract
+    │   └── TooManyAttempts         429 + Retry-After: admin key guesses locked out
     ├── Unavailable                 503 + Retry-After: no capacity now
     │   ├── QueueFullError          the wait queue is full
     │   ├── QueueWaitTimeout        no instance became free in time
@@ -120,6 +122,13 @@ class ModelNotFound(NotFound):
     default_code = "model_not_found"
 
 
+class RequestTimeout(ClientError):
+    """The client did not send its request body in time."""
+
+    status = 408
+    label = default_code = "request_timeout"
+
+
 class Conflict(ClientError):
     """The action does not fit the current state (e.g. no display for a visible window)."""
 
@@ -128,7 +137,7 @@ class Conflict(ClientError):
 
 
 class PayloadTooLarge(ClientError):
-    """The site refused the attachment as too large."""
+    """A body or attachment over a limit (ours or the site's)."""
 
     status = 413
     label = "payload_too_large"
@@ -150,6 +159,21 @@ class UnusableReply(ClientError):
     status = 422
     label = "unusable_reply"
     default_code = "unusable_reply"
+
+
+class TooManyAttempts(ClientError):
+    """This client guessed the admin key wrong too often; it may try after `retry_after_s`."""
+
+    status = 429
+    openai_type = "rate_limit_error"
+    label = "too_many_attempts"
+    retry_after_s: float
+
+    def __init__(
+        self, message: str, *, retry_after_s: float = 1.0, code: str | None = None
+    ) -> None:
+        super().__init__(message, code=code)
+        self.retry_after_s = retry_after_s
 
 
 class Unavailable(BridgeError):

@@ -155,9 +155,10 @@ function bindHover(el, body) {
     const bt = best[0];
     const rows = c.layers.map((l) => {
       const p = l.pts.find((q) => q[0] === bt);
-      return `<div><i style="background:${l.color}"></i>${l.name}: <b>${p && p[3] != null ? c.fmt(p[3]) : '—'}</b></div>`;
+      return h('div', {}, h('i', { style: `background:${l.color}` }), `${l.name}: `,
+        h('b', { text: p && p[3] != null ? c.fmt(p[3]) : '—' }));
     });
-    tip.innerHTML = `<div class="tip-time">${new Date(bt * 1000).toLocaleString()}</div>${rows.join('')}`;
+    tip.replaceChildren(h('div', { class: 'tip-time', text: new Date(bt * 1000).toLocaleString() }), ...rows);
     tip.hidden = false;
     const cx = c.x(bt);
     c.cursor.setAttribute('x1', cx);

@@ -14,6 +14,7 @@ from ..config import BridgeConfig
 from ..errors import Conflict, NotFound, ShuttingDown
 from ..observability.hub import ObservabilityHub
 from ..observability.log_entry import PRIVATE
+from ..openai_api.attachments import image_policy
 from ..openai_api.convert import to_chat_turns
 from ..openai_api.schema import ChatCompletionRequest
 from ..pool.health_monitor import HealthMonitor
@@ -147,7 +148,7 @@ class Coordinator(CoordinatorViews):
             raise ShuttingDown("The bridge is shutting down.", retry_after_s=5)
         arena = self.config.arena
         model = await self.catalog.resolve(request.model, arena.page_load_timeout_s)
-        turns = to_chat_turns(request, model, url_allowlist=arena.attachment_url_allowlist)
+        turns = to_chat_turns(request, model, image_policy(arena))
         job = ChatJob(request, model, turns, on_finish=self.obs.record_request)
         tag_task(request_id=job.id)  # this request's log lines name it in the console
         if self.config.logging.log_prompts:  # off by default: prompts are private

@@ -18,7 +18,7 @@ from ..errors import InstanceFailed
 from ..util.redact import redact_url
 from .deadline import with_deadline
 from .discovery import BrowserBinary, find_browser
-from .flags import launch_args
+from .flags import launch_args, use_sandbox
 from .host import BrowserHost
 
 log = logging.getLogger(__name__)
@@ -132,11 +132,14 @@ class BrowserDriver:
         binary = binary or self.binary
         headless = self.headless if headless is None else headless
         before = _chromium_children()
+        sandbox = use_sandbox(self._config.sandbox)
         browser = await with_deadline(
             self._pw.chromium.launch(
                 executable_path=binary.path,
                 headless=headless,
-                args=launch_args(self._config.extra_args),
+                # Playwright adds --no-sandbox unless told that the sandbox is wanted.
+                chromium_sandbox=sandbox,
+                args=launch_args(self._config.extra_args, sandbox=sandbox),
                 handle_sigint=False,
                 handle_sigterm=False,
                 handle_sighup=False,

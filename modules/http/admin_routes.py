@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..app.settings_schema import settings_schema
 from ..errors import BadRequest
-from .auth import ADMIN_COOKIE
+from .auth import ADMIN_COOKIE, client_address
 from .chat import read_json
 from .deps import CoordinatorDep, GuardDep, require_admin
 from .params import status_filter, window_seconds
@@ -20,7 +20,9 @@ router = APIRouter(prefix="/api", dependencies=[Depends(require_admin)])
 
 @public.get("/session")
 async def session(request: Request, guard: GuardDep) -> dict[str, bool]:
-    return {"auth_required": guard.admin_required, "authenticated": guard.admin_ok(request)}
+    # Asking whether one is signed in is not use: it does not keep an idle session alive.
+    authenticated = guard.admin_ok(request, touch=False)
+    return {"auth_required": guard.admin_required, "authenticated": authenticated}
 
 
 @public.post("/login")
@@ -29,9 +31,12 @@ async def login(request: Request, guard: GuardDep) -> Response:
     key = body.get("key") if isinstance(body, dict) else None
     if not isinstance(key, str) or not key:
         raise BadRequest('Send {"key": "ADMIN_KEY"}.', param="key")
-    token = guard.login(key)
+    token = guard.login(key, client_address(request))
     response = Response(status_code=204)
-    response.set_cookie(ADMIN_COOKIE, token, httponly=True, samesite="strict", path="/")
+    secure = request.url.scheme == "https"  # behind a TLS proxy: X-Forwarded-Proto
+    response.set_cookie(
+        ADMIN_COOKIE, token, httponly=True, samesite="strict", path="/", secure=secure
+    )
     return response
 
 

@@ -19,10 +19,14 @@ from .disconnect import abandon, wait_or_disconnect
 from .errors import error_response
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 async def read_json(request: Request) -> Any:
-    try:
-        return json.loads(await request.body())
-    except ValueError:
+    try:  # NaN/Infinity are Python's extension, not JSON: no setting may become infinite
+        return json.loads(await request.body(), parse_constant=_no_constant)
+    except (ValueError, RecursionError):  # nesting deeper than the parser's stack
         raise BadRequest("The request body is not valid JSON.") from None
 
 

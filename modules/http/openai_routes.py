@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from ..errors import ModelNotFound
+from ..service.model_catalog import unknown_model
 from ..upstream.models import ArenaModel
 from .chat import chat_completions
 from .deps import CoordinatorDep, require_api_key
@@ -37,4 +37,4 @@ async def get_model(model_id: str, coord: CoordinatorDep) -> dict[str, Any]:
     for model in coord.models():
         if model.public_name == model_id:
             return _model_object(model, int(coord.started_at))
-    raise ModelNotFound(f"The model '{model_id}' does not exist", param="model")
+    raise unknown_model(model_id)

@@ -21,6 +21,14 @@ log = logging.getLogger(__name__)
 DEFAULT_BACKOFF_S: tuple[float, ...] = (0.5, 1.0, 2.0)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a new target: urllib would turn the POST into a GET
+    and follow it to any host or scheme."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 class WebhookNotifier:
     """POSTs JSON payloads from a background task; `notify` only appends to a queue."""
 
@@ -52,7 +60,9 @@ class WebhookNotifier:
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         # Proxies from the environment must not capture a receiver on this machine.
-        handlers = [urllib.request.ProxyHandler({})] if is_loopback(parts.hostname) else []
+        handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
+        if is_loopback(parts.hostname):
+            handlers.append(urllib.request.ProxyHandler({}))
         self._opener = urllib.request.build_opener(*handlers)
 
     @property
@@ -150,7 +160,7 @@ class WebhookNotifier:
             return None, False
         except urllib.error.HTTPError as err:
             err.close()
-            # A 4xx other than 429 means the receiver rejects this payload; retrying cannot help.
+            # A 3xx or a 4xx other than 429: the receiver will not take it; retrying cannot help.
             return f"HTTP {err.code}", err.code >= 500 or err.code == 429
         except (urllib.error.URLError, OSError, ValueError) as err:
             reason = str(getattr(err, "reason", err)).replace(self.url, self.safe_url)

@@ -61,5 +61,11 @@ class ModelCatalog:
                 pass
         model = self._models.get(name)
         if model is None:
-            raise ModelNotFound(f"The model '{name}' does not exist", param="model")
+            raise unknown_model(name)
         return model
+
+
+def unknown_model(name: str) -> ModelNotFound:
+    """The 404 for a model name; a long name is cut, not echoed back whole."""
+    shown = name if len(name) <= 100 else name[:100] + "…"
+    return ModelNotFound(f"The model '{shown}' does not exist", param="model")

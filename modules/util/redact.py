@@ -1,4 +1,6 @@
-"""Making values safe to log or show: URLs lose credentials, query and fragment; secrets go."""
+"""Making values safe to log or show: a configured URL shows scheme, host and port only
+(credentials, paths and queries may hold secrets: a webhook token, a browser server's
+random path); URLs in free text lose credentials and queries; known secrets go."""
 
 from __future__ import annotations
 
@@ -7,14 +9,22 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 _MIN_SECRET = 3  # shorter values would mask ordinary words
+HIDDEN_PATH = "/…"
+
+
+def _path_mark(path: str) -> str:
+    return HIDDEN_PATH if path.strip("/") else path
 
 
 def redact_url(url: str) -> str:
-    """The URL without credentials, query or fragment (they may hold tokens)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
+    """scheme://host:port, plus "/…" where a path was; never raises."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return "<unparseable url>"
+    # netloc minus credentials, as written: .port would raise on :99999.
+    host_port = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host_port}{_path_mark(parts.path)}"
 
 
 _URL = re.compile(

@@ -17,6 +17,7 @@ import uvicorn
 from api_server import create_app
 from modules.app.coordinator import Coordinator
 from modules.config import load_config
+from modules.http.server import uvicorn_config
 from modules.local_arena import LocalArena
 from tests.support.polling import wait_for
 
@@ -106,8 +107,10 @@ async def running_bridge(
         if api_key:
             sections["auth"] = {**sections.get("auth", {}), "api_keys": [api_key]}
         path = write_config(folder, sections)
-        app = create_app(load_config(path), seed=1234)
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+        config = load_config(path)
+        app = create_app(config, seed=1234)
+        # The server.* limits as start.py sets them, on a free loopback port.
+        server = uvicorn.Server(uvicorn_config(app, config.server, host="127.0.0.1", port=0))
         task = asyncio.create_task(server.serve())
         try:
             await wait_for(lambda: server.started or task.done(), 60, "server start")

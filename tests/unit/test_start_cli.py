@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from modules.config import BridgeConfig
 from modules.errors import BridgeError
 from start import build_config, check_exposure, parse_args
 
@@ -43,9 +44,33 @@ def test_public_bind_without_api_key_is_refused(tmp_path: Path) -> None:
         check_exposure(_config(tmp_path, "--host", "0.0.0.0"))
 
 
-def test_public_bind_with_a_key_or_explicit_opt_in_is_allowed(tmp_path: Path) -> None:
+def _with(tmp_path: Path, text: str, *args: str) -> BridgeConfig:
     path = tmp_path / "keyed.jsonc"
-    path.write_text('{"auth": {"api_keys": ["k"]}}')
-    check_exposure(build_config(parse_args(["--config", str(path), "--host", "0.0.0.0"])))
-    path.write_text('{"server": {"allow_unauthenticated_remote": true}}')
-    check_exposure(build_config(parse_args(["--config", str(path), "--host", "0.0.0.0"])))
+    path.write_text(text)
+    return build_config(parse_args(["--config", str(path), *args]))
+
+
+def test_public_bind_with_keys_or_explicit_opt_in_is_allowed(tmp_path: Path) -> None:
+    keys = '{"auth": {"api_keys": ["k"], "admin_key": "a"}}'
+    check_exposure(_with(tmp_path, keys, "--host", "0.0.0.0"))
+    opt_in = '{"server": {"allow_unauthenticated_remote": true}, "auth": {"admin_key": "a"}}'
+    check_exposure(_with(tmp_path, opt_in, "--host", "0.0.0.0"))
+
+
+def test_public_bind_without_admin_key_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BridgeError, match="auth.admin_key"):
+        check_exposure(_with(tmp_path, '{"auth": {"api_keys": ["k"]}}', "--host", "0.0.0.0"))
+    opt_in = '{"server": {"allow_unauthenticated_remote": true}}'
+    with pytest.raises(BridgeError, match="auth.admin_key"):
+        check_exposure(_with(tmp_path, opt_in, "--host", "0.0.0.0"))
+
+
+def test_behind_a_proxy_loopback_counts_for_nothing(tmp_path: Path, caplog) -> None:
+    proxied = '{"server": {"behind_proxy": true}, "auth": {"api_keys": ["k"]}}'
+    with pytest.raises(BridgeError, match="behind a proxy .*auth.admin_key"):
+        check_exposure(_with(tmp_path, proxied))
+    with pytest.raises(BridgeError, match="auth.api_keys"):
+        check_exposure(_with(tmp_path, '{"server": {"behind_proxy": true}}'))
+    both = '{"server": {"behind_proxy": true}, "auth": {"api_keys": ["k"], "admin_key": "a"}}'
+    check_exposure(_with(tmp_path, both))
+    assert "trusting X-Forwarded-For/-Proto from 127.0.0.1" in caplog.text

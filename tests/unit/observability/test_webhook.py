@@ -34,6 +34,14 @@ class Receiver:
                 if status == 200:
                     receiver.bodies.append(json.loads(body))
                 self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", "/elsewhere")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                receiver.paths.append("GET " + self.path)
+                self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -90,6 +98,15 @@ async def test_client_error_is_not_retried(receiver: Receiver) -> None:
     assert len(receiver.paths) == 1
 
 
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+async def test_a_redirect_is_not_followed(receiver: Receiver, status: int) -> None:
+    receiver.statuses = [status]
+    async with WebhookNotifier(receiver.url, timeout_s=2, retries=3, backoff_s=(0.01,)) as hook:
+        hook.notify({"n": 1})
+        await wait_for(lambda: hook.failed == 1)
+    assert receiver.paths == ["/hook?token=secret"]  # no GET (or POST) to the new place
+
+
 async def test_dead_webhook_never_blocks_and_hides_the_token(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -114,5 +131,5 @@ def test_rejects_non_http_urls_and_redacts() -> None:
     with pytest.raises(ValueError):
         WebhookNotifier("file:///etc/passwd")
     assert redact_url("https://user:pw@example.com:8443/a/b?token=x#f") == (
-        "https://example.com:8443/a/b"
+        "https://example.com:8443/…"
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
-from modules.errors import BadRequest
+from modules.errors import BadRequest, PayloadTooLarge
+from modules.openai_api.attachments import ImagePolicy
 from modules.openai_api.convert import to_chat_turns
 from modules.openai_api.schema import validate_request
 from modules.upstream.body import Attachment, ChatTurn
@@ -24,9 +26,13 @@ def _image(url: str) -> dict[str, Any]:
 
 
 def _convert(
-    messages: list[dict[str, Any]], model: ArenaModel = VISION, **kw: Any
+    messages: list[dict[str, Any]],
+    model: ArenaModel = VISION,
+    url_allowlist: Sequence[str] = (),
+    **limits: Any,
 ) -> list[ChatTurn]:
-    return to_chat_turns(validate_request({"model": "m", "messages": messages}), model, **kw)
+    policy = ImagePolicy(tuple(url_allowlist), **limits)
+    return to_chat_turns(validate_request({"model": "m", "messages": messages}), model, policy)
 
 
 def _rejected(messages: list[dict[str, Any]], model: ArenaModel = VISION, **kw: Any) -> BadRequest:
@@ -139,3 +145,39 @@ def test_one_image_per_message_when_model_says_so() -> None:
 def test_last_message_must_be_user(role: str) -> None:
     error = _rejected([{"role": "user", "content": "x"}, {"role": role, "content": "y"}])
     assert "last message" in error.message
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/public/../private/x.png",
+        "/public/%2e%2e/private/x.png",
+        "/public/%2E%2E/private/x.png",
+        "/public/.%2e/private/x.png",
+        "/public/%252e%252e/private/x.png",
+        "/public/..%2fprivate/x.png",
+        "/public/..%5cprivate/x.png",
+        "/public/./../private/x.png",
+    ],
+)
+def test_an_allowlist_prefix_cannot_be_left_by_dot_segments(path: str) -> None:
+    url = "https://cdn.example.com" + path
+    _rejected(
+        [{"role": "user", "content": [_image(url)]}],
+        url_allowlist=["https://cdn.example.com/public/"],
+    )
+
+
+def test_inline_images_are_capped_per_image_and_per_request() -> None:
+    def image(size: int) -> dict[str, Any]:
+        return _image("data:image/png;base64," + "A" * (size * 4 // 3))
+
+    one = [{"role": "user", "content": [image(900)]}]
+    assert _convert(one, max_image_bytes=1000)[0].attachments
+    with pytest.raises(PayloadTooLarge) as caught:
+        _convert([{"role": "user", "content": [image(1100)]}], max_image_bytes=1000)
+    assert caught.value.code == "image_too_large"
+    three = [{"role": "user", "content": [image(900)]}] * 3
+    with pytest.raises(PayloadTooLarge) as caught:
+        _convert(three, max_image_bytes=1000, max_total_bytes=2500)
+    assert caught.value.code == "images_too_large"
