@@ -21,7 +21,8 @@ face: HTTP `status`, OpenAI error `openai_type`, metrics/history `label`, `defau
     │   ├── QueueFullError          the wait queue is full
     │   ├── QueueWaitTimeout        no instance became free in time
     │   ├── NoUsableInstance        every instance is parked or gone
-    │   └── ShuttingDown            the bridge is stopping
+    │   ├── ShuttingDown            the bridge is stopping
+    │   └── TooManyFeeds            server.max_event_subscribers live feeds are open
     └── UpstreamError               502: something between the page and the site failed
         ├── RetryElsewhere          try another instance if nothing was sent yet
         │   ├── InstanceFailed      the browser/page broke (crash, closed)
@@ -212,6 +213,12 @@ class ShuttingDown(Unavailable):
     """The bridge stopped accepting work."""
 
     label = default_code = "shutting_down"
+
+
+class TooManyFeeds(Unavailable):
+    """As many live event feeds are open as the bridge serves."""
+
+    label = default_code = "too_many_feeds"
 
 
 class UpstreamError(BridgeError):

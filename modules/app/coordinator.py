@@ -186,6 +186,9 @@ class Coordinator(CoordinatorViews):
     def add_instance(self, body: Any = None) -> dict[str, Any]:
         """Start one more instance, made as the operator's settings say (all optional)."""
         spec = instance_spec(body)
+        refused = self.autoscaler.growth_refused()
+        if refused is not None:
+            raise Conflict(f"Cannot add an instance: {refused}.", code="pool_limit")
         for secret in spec.secrets():
             self.logs_ring.secrets.add(secret)  # masked in every log line from now on
         self.pool.target += 1
@@ -197,8 +200,11 @@ class Coordinator(CoordinatorViews):
 
     def remove_instance(self, instance_id: str) -> dict[str, Any]:
         inst = self._get(instance_id, changing=True)
-        self.pool.target = max(0, self.pool.target - 1)
+        # Below the floor the removed instance is replaced: removing then means "renew".
+        floor = self.settings.current.min_instances
+        self.pool.target = max(floor, self.pool.target - 1)
         self.pool.retire(inst, "removed by operator")
+        self.pool.ensure_size()
         self.pool.dispatcher.fail_waiters_if_hopeless()
         return inst.describe()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ class Event:
     name: str
     data: dict[str, Any]
     at: float = field(default_factory=time.time)
+    encoded: str = ""  # `data` as JSON, made once when someone subscribes (not per reader)
 
 
 class EventBus:
@@ -33,7 +35,8 @@ class EventBus:
         self._listeners.append(callback)
 
     def publish(self, name: str, data: dict[str, Any]) -> None:
-        event = Event(name, data)
+        encoded = json.dumps(data, default=str) if self._queues else ""
+        event = Event(name, data, encoded=encoded)
         for callback in self._listeners:
             try:
                 callback(event)
@@ -46,6 +49,10 @@ class EventBus:
 
     def has_subscribers(self) -> bool:
         return bool(self._queues)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._queues)
 
     def subscribe(self) -> asyncio.Queue[Event]:
         queue: asyncio.Queue[Event] = asyncio.Queue(self._size)

@@ -7,8 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..config import BridgeConfig, StrategyName, load_config
-from ..errors import BadRequest, ConfigError
+from ..config import (
+    MAX_CONCURRENT,
+    MAX_COOLDOWN_S,
+    MAX_INSTANCES,
+    BridgeConfig,
+    StrategyName,
+    load_config,
+)
+from ..errors import BadRequest, BridgeError, ConfigError, Conflict
 from ..util.jsonc_edit import write_jsonc_changes
 
 if TYPE_CHECKING:
@@ -31,17 +38,17 @@ CONFIG_PATHS: dict[str, tuple[str, ...]] = {
 
 
 class Settings(BaseModel):
-    """What an operator may change while the bridge runs."""
+    """What an operator may change while the bridge runs; every number bounded and finite."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
     strategy: StrategyName
-    min_instances: int = Field(ge=0)
-    max_instances: int = Field(ge=1)
-    max_concurrent_per_instance: int = Field(ge=1)
+    min_instances: int = Field(ge=0, le=MAX_INSTANCES)
+    max_instances: int = Field(ge=1, le=MAX_INSTANCES)
+    max_concurrent_per_instance: int = Field(ge=1, le=MAX_CONCURRENT)
     autoscale_enabled: bool
     scale_up_threshold: float = Field(gt=0, le=1)
     scale_down_threshold: float = Field(ge=0, lt=1)
-    cooldown_s: float = Field(ge=0)
+    cooldown_s: float = Field(ge=0, le=MAX_COOLDOWN_S)
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
@@ -66,7 +73,7 @@ class SettingsManager:
         return {**self.current.model_dump(), "config_file": str(self._path) if self._path else None}
 
     def update(self, patch: dict[str, Any]) -> dict[str, Any]:
-        """Validate a partial update, apply it now, and save it to the config file."""
+        """Validate a partial update, save it to the config file, then apply it: all or nothing."""
         if not isinstance(patch, dict):
             raise BadRequest("The body must be a JSON object of settings.")
         try:
@@ -78,13 +85,30 @@ class SettingsManager:
                 f"Invalid setting {where or ''}: {first['msg']}".strip(), param=where or None
             ) from None
         changed = {k: v for k, v in new.model_dump().items() if getattr(self.current, k) != v}
-        self._apply(new, changed)
-        self.current = new
+        self._check_growth(new)
         if changed and self._path is not None and self._path.exists():
-            write_jsonc_changes(self._path, {CONFIG_PATHS[k]: v for k, v in changed.items()})
+            try:
+                write_jsonc_changes(self._path, {CONFIG_PATHS[k]: v for k, v in changed.items()})
+            except (OSError, ValueError) as err:  # nothing applied: memory matches the file
+                raise BridgeError(f"Could not save the settings to {self._path}: {err}") from None
             self._seen_mtime = self._mtime()  # our own write is not an outside edit
             log.info("saved settings %s to %s", sorted(changed), self._path)
+        self._apply(new, changed)
+        self.current = new
         return self.view()
+
+    def _check_growth(self, new: Settings) -> None:
+        """A higher floor starts instances now: refuse it (409) past max or memory."""
+        extra = new.min_instances - len(self._pool.serving())
+        if extra <= 0:
+            return
+        refused = self._autoscaler.growth_refused(extra, max_instances=new.max_instances)
+        if refused is not None:
+            raise Conflict(
+                f"Cannot raise min_instances to {new.min_instances}: {refused}.",
+                param="min_instances",
+                code="pool_limit",
+            )
 
     def _mtime(self) -> int | None:
         try:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..app.settings_schema import settings_schema
 from ..errors import BadRequest
+from ..observability.history import MAX_LIMIT
 from .auth import ADMIN_COOKIE, client_address
 from .chat import read_json
 from .deps import CoordinatorDep, GuardDep, require_admin
@@ -102,10 +103,10 @@ async def put_settings(request: Request, coord: CoordinatorDep) -> dict[str, Any
 @router.get("/history")
 async def history(
     coord: CoordinatorDep,
-    since: float | None = None,
-    model: str | None = None,
-    status: str | None = None,
-    limit: int = 100,
+    since: Annotated[float | None, Query(ge=0, le=1e11, allow_inf_nan=False)] = None,
+    model: Annotated[str | None, Query(max_length=256)] = None,
+    status: Annotated[str | None, Query(max_length=5)] = None,
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 100,
 ) -> dict[str, Any]:
     rows = await coord.history(
         since=since, model=model or None, status=status_filter(status), limit=limit

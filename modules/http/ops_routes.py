@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from sse_starlette import EventSourceResponse
 
+from ..errors import TooManyFeeds
 from .deps import CoordinatorDep, require_admin
 
 router = APIRouter()
@@ -34,6 +35,12 @@ async def metrics(coord: CoordinatorDep) -> Response:
 
 @router.get("/api/events", dependencies=[Depends(require_admin)])
 async def events(coord: CoordinatorDep) -> EventSourceResponse:
+    limit = coord.config.server.max_event_subscribers
+    if coord.bus.subscriber_count >= limit:  # each feed costs a summary per second
+        raise TooManyFeeds(
+            f"{limit} live feeds are open already (server.max_event_subscribers).",
+            retry_after_s=15,
+        )
     queue = coord.bus.subscribe()
 
     async def stream() -> AsyncIterator[dict[str, str]]:
@@ -44,7 +51,8 @@ async def events(coord: CoordinatorDep) -> EventSourceResponse:
             }
             while True:
                 event = await queue.get()
-                yield {"event": event.name, "data": json.dumps(event.data, default=str)}
+                data = event.encoded or json.dumps(event.data, default=str)
+                yield {"event": event.name, "data": data}
         finally:
             coord.bus.unsubscribe(queue)
 

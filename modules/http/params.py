@@ -16,20 +16,22 @@ _STATUS_CLASSES: dict[str, Literal["error", "4xx", "5xx"]] = {
 
 def status_filter(status: str | None) -> StatusFilter:
     """ "error" (any failure), "4xx", "5xx", an HTTP status, or nothing."""
-    wanted: StatusFilter = _STATUS_CLASSES.get(status or "")
-    if wanted is None and status:
-        try:
-            wanted = int(status)
-        except ValueError:
-            raise BadRequest(
-                "status must be an HTTP status, '4xx', '5xx' or 'error'", param="status"
-            ) from None
-    return wanted
+    if not status:
+        return None
+    if status in _STATUS_CLASSES:
+        return _STATUS_CLASSES[status]
+    if status.isdigit() and len(status) == 3 and 100 <= int(status) <= 599:
+        return int(status)
+    raise BadRequest(
+        "status must be an HTTP status (100-599), '4xx', '5xx' or 'error'", param="status"
+    )
 
 
 def window_seconds(window: str) -> float:
-    """ "1h", "6h", "24h", "7d" (any <number><s|m|h|d>) in seconds."""
+    """ "1h", "6h", "24h", "7d" (any <number><s|m|h|d> up to 366 d) in seconds."""
     try:
         return parse_window(window)
     except ValueError:
-        raise BadRequest("window must be one of 1h, 6h, 24h, 7d", param="window") from None
+        raise BadRequest(
+            "window must be like 1h, 6h, 24h or 7d (at most 366d)", param="window"
+        ) from None

@@ -44,14 +44,16 @@ PAGE_ROWS = 1000  # rows per read when streaming an export
 MAX_STATS_ROWS = 200_000  # percentiles are computed in Python; cap the rows read
 _WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_WINDOW_S = 366 * 86400.0  # history is kept for days, not years
 
 
 def parse_window(text: str) -> float:
-    """Turn "1h", "6h", "24h", "7d" (any positive <number><s|m|h|d>) into seconds."""
-    match = _WINDOW.match(text)
-    if not match or float(match.group(1)) <= 0:
-        raise ValueError(f"bad window {text!r}: use e.g. 1h, 6h, 24h or 7d")
-    return float(match.group(1)) * _UNIT_S[match.group(2)]
+    """Turn "1h", "6h", "24h", "7d" (any <number><s|m|h|d> up to a year) into seconds."""
+    match = _WINDOW.match(text[:32])
+    seconds = float(match.group(1)) * _UNIT_S[match.group(2)] if match else 0.0
+    if not 0 < seconds <= MAX_WINDOW_S:
+        raise ValueError(f"bad window {text[:32]!r}: use e.g. 1h, 6h, 24h or 7d (at most 366d)")
+    return seconds
 
 
 class HistoryStore:

@@ -12,7 +12,7 @@ import psutil
 from ..app.event_bus import EventBus
 from ..config import BridgeConfig
 from ..pool.instance import State
-from .judge import Judge, LoadSample, ScaleDecision, ScaleSettings
+from .judge import DEFAULT_INSTANCE_MEMORY_MB, Judge, LoadSample, ScaleDecision, ScaleSettings
 from .measure import container_memory_limit_mb, process_tree_stats
 
 if TYPE_CHECKING:
@@ -62,8 +62,7 @@ class Autoscaler:
         self._last_at, self._last_arrivals = now, arrivals
         serving = pool.serving()
         usable = [i for i in serving if i.usable]
-        rss, cpu = process_tree_stats(self._driver.browser_pids(), self._proc_cache)
-        contexts = sum(h.contexts for h in self._driver.hosts if not h.lost and h.pid)
+        rss, cpu, per_instance = self._memory()
         wait = pool.dispatcher.queue_wait.value or 0.0
         return LoadSample(
             at=now,
@@ -77,8 +76,30 @@ class Autoscaler:
             mean_service_s=pool.dispatcher.service_time.value,
             cpu_percent=cpu,
             browser_memory_mb=rss,
-            memory_per_instance_mb=rss / contexts if contexts else None,
+            memory_per_instance_mb=per_instance,
         )
+
+    def _memory(self) -> tuple[float, float, float | None]:
+        """Browser RSS (MB), CPU %, and RSS per local context (None before the first)."""
+        rss, cpu = process_tree_stats(self._driver.browser_pids(), self._proc_cache)
+        contexts = sum(h.contexts for h in self._driver.hosts if not h.lost and h.pid)
+        return rss, cpu, (rss / contexts if contexts else None)
+
+    def growth_refused(self, extra: int = 1, max_instances: int | None = None) -> str | None:
+        """Why the pool may not grow by `extra` instances now (max or memory), else None."""
+        s = self.judge.settings
+        ceiling = s.max_instances if max_instances is None else max_instances
+        serving = len(self._pool.serving())
+        if serving + extra > ceiling:
+            return f"the pool has {serving} instances and pool.max_instances is {ceiling}"
+        rss, _, per_instance = self._memory()
+        per = DEFAULT_INSTANCE_MEMORY_MB if per_instance is None else per_instance
+        if rss + extra * per > s.max_memory_mb:
+            return (
+                f"browsers use {rss:.0f} MB, {extra} more instance(s) need ~{extra * per:.0f} MB,"
+                f" over the memory budget of {s.max_memory_mb:.0f} MB (autoscale.max_memory_mb)"
+            )
+        return None
 
     async def step(self) -> None:
         if not self.enabled:

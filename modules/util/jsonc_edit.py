@@ -154,8 +154,11 @@ def update_jsonc(text: str, changes: Mapping[KeyPath, object]) -> str:
 
 
 def write_jsonc_changes(path: str | os.PathLike[str], changes: Mapping[KeyPath, object]) -> None:
-    """Apply changes to a JSONC file, check the result parses as intended, replace it atomically."""
-    target = Path(path)
+    """Apply changes to a JSONC file, check the result parses as intended, replace it atomically.
+
+    A symlink is followed: the file it points to is replaced (keeping its mode), the link stays.
+    """
+    target = Path(path).resolve()
     with open(target, encoding="utf-8", newline="") as f:
         old = f.read()
     new = update_jsonc(old, changes)

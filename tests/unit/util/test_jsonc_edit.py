@@ -290,6 +290,19 @@ def test_write_jsonc_changes_atomically(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.jsonc"]
 
 
+def test_a_symlinked_config_stays_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "etc" / "bridge.jsonc"
+    real.parent.mkdir()
+    real.write_text(CONFIG, encoding="utf-8")
+    os.chmod(real, 0o600)
+    link = tmp_path / "config.jsonc"
+    link.symlink_to(real)
+    write_jsonc_changes(link, {("balancer", "strategy"): "random"})
+    assert link.is_symlink() and link.resolve() == real
+    assert '"random"' in real.read_text(encoding="utf-8")
+    assert os.stat(real).st_mode & 0o777 == 0o600
+
+
 # ---- property-style tests -------------------------------------------------------------
 
 _PIECES = ["a", "B", " ", "{", "}", "[", "]", '"', "'", ":", ",", "//", "/*", "\\", "é", "\t", "0"]
