@@ -59,5 +59,6 @@ async def _complete(job: ChatJob, request: Request) -> Response:
         job.finish(err)
         return error_response(err, job.route.headers())
     job.finish(None)
+    await job.recorded()  # the answer leaves only once its history row is durable
     body = completion_body(job.answer, job.request.model, job.usage(), job.id)
     return JSONResponse(body, headers=job.route.headers())

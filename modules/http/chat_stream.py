@@ -83,6 +83,7 @@ class _SseStream:
             raise
         finally:
             await self._close(err, cancelled)
+        await self._job.recorded()  # the last byte leaves only once the row is durable
         yield {"data": "[DONE]"}
 
     async def _body(self) -> AsyncGenerator[Any, None]:

@@ -133,10 +133,15 @@ class HistoryStore:
 
     # -- writes: O(1), never touch SQLite ---------------------------------------------
 
-    def record_request(self, rec: RequestRecord) -> None:
-        """Queue one finished request."""
-        if self.enabled and not self._closed:
-            self._writer.put(("requests", astuple(rec)))
+    def record_request(
+        self, rec: RequestRecord, on_durable: Callable[[], None] | None = None
+    ) -> bool:
+        """Queue one finished request; `on_durable` runs once it is committed. False when
+        history is off (nothing will be written, nothing to wait for)."""
+        if not self.enabled or self._closed:
+            return False
+        self._writer.put(("requests", astuple(rec)), on_durable)
+        return True
 
     def record_event(self, ev: InstanceEvent) -> None:
         """Queue one instance event."""

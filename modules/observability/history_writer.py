@@ -28,6 +28,16 @@ class _Flush:
         self.done = threading.Event()
 
 
+class _Durable:
+    """Queue item: a row whose writer waits; `notify` runs once its batch is committed."""
+
+    __slots__ = ("row", "notify")
+
+    def __init__(self, row: Row, notify: Callable[[], None]) -> None:
+        self.row = row
+        self.notify = notify
+
+
 _STOP = object()
 
 
@@ -57,12 +67,18 @@ class BatchWriter:
         """True while the writer thread is alive."""
         return self._thread is not None and self._thread.is_alive()
 
-    def put(self, row: Row) -> None:
-        """Queue one row; when the queue is full the row is dropped and counted."""
+    def put(self, row: Row, on_durable: Callable[[], None] | None = None) -> None:
+        """Queue one row; when the queue is full the row is dropped and counted.
+
+        `on_durable` runs (in the writer thread) once the row's transaction is committed,
+        or at once when it was dropped: nobody waits for ever on a broken disk.
+        """
         try:
-            self._queue.put_nowait(row)
+            self._queue.put_nowait(row if on_durable is None else _Durable(row, on_durable))
         except queue.Full:
             self.dropped += 1
+            if on_durable is not None:
+                on_durable()
 
     def start(self) -> None:
         """Start the thread; rows queued earlier are written first."""
@@ -91,38 +107,49 @@ class BatchWriter:
                 if time.monotonic() >= next_maintenance:
                     self._maintain(conn)
                     next_maintenance = time.monotonic() + self._maintain_interval_s
-                batch, markers, stop = self._take_batch()
+                batch, after, stop = self._take_batch()
                 self._write(conn, batch)
-                for marker in markers:
-                    marker.done.set()
+                for notify in after:
+                    notify()
                 if stop:
                     return
         finally:
             conn.close()
 
-    def _take_batch(self) -> tuple[list[Row], list[_Flush], bool]:
-        """Block for a first item, then gather up to BATCH_SIZE within BATCH_INTERVAL_S."""
+    def _take_batch(self) -> tuple[list[Row], list[Callable[[], None]], bool]:
+        """Block for a first item, then gather up to BATCH_SIZE within BATCH_INTERVAL_S.
+
+        Group commit: once someone waits for the batch (a durable row or a flush), only
+        what is queued already joins it; rows that arrive while it commits form the next.
+        """
         batch: list[Row] = []
-        markers: list[_Flush] = []
+        after: list[Callable[[], None]] = []
         try:
             item = self._queue.get(timeout=1.0)  # wake up now and then for maintenance
         except queue.Empty:
-            return batch, markers, False
+            return batch, after, False
         deadline = time.monotonic() + BATCH_INTERVAL_S
         while True:
             if item is _STOP:
-                return batch, markers, True
+                return batch, after, True
             if isinstance(item, _Flush):
-                markers.append(item)
-                return batch, markers, False  # write now: someone waits for it
-            batch.append(item)
-            remaining = deadline - time.monotonic()
-            if len(batch) >= BATCH_SIZE or remaining <= 0:
-                return batch, markers, False
+                after.append(item.done.set)
+            elif isinstance(item, _Durable):
+                batch.append(item.row)
+                after.append(item.notify)
+            else:
+                batch.append(item)
+            remaining = 0.0 if after else deadline - time.monotonic()
+            if len(batch) >= BATCH_SIZE:
+                return batch, after, False
             try:
-                item = self._queue.get(timeout=remaining)
+                item = (
+                    self._queue.get(timeout=remaining)
+                    if remaining > 0
+                    else self._queue.get_nowait()
+                )
             except queue.Empty:
-                return batch, markers, False
+                return batch, after, False
 
     def _write(self, conn: sqlite3.Connection, batch: list[Row]) -> None:
         if not batch:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sqlite3
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,13 +79,20 @@ class ObservabilityHub:
         self.history.close()
 
     # --- inputs --------------------------------------------------------------
-    def record_request(self, rec: RequestRecord) -> None:
+    def record_request(self, rec: RequestRecord) -> asyncio.Future[None] | None:
+        """Count and store one finished request; the future is done once its row is durable."""
         self.metrics.observe_request(rec)
         if rec.queue_wait_s:
             self.metrics.observe_queue_wait(rec.queue_wait_s)
-        self.history.record_request(rec)
+        durable: asyncio.Future[None] | None = None
+        with contextlib.suppress(RuntimeError):  # no loop (a unit test): nobody awaits
+            durable = asyncio.get_running_loop().create_future()
+        notify = None if durable is None else _resolver(durable)
+        if not self.history.record_request(rec, notify):
+            durable = None
         self.alerts.observe(rec)
         self._recent.append(rec)
+        return durable
 
     def _on_event(self, event: Event) -> None:
         data = event.data
@@ -184,3 +194,18 @@ class ObservabilityHub:
 
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def _resolver(future: asyncio.Future[None]) -> Callable[[], None]:
+    """A callback for the writer thread that completes `future` on its own loop."""
+    loop = future.get_loop()
+
+    def done() -> None:
+        if not future.done():
+            future.set_result(None)
+
+    def notify() -> None:
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(done)
+
+    return notify

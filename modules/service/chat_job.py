@@ -7,9 +7,11 @@ client's user agent, pacing waits, affinity, ...) are added here as fields.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 import uuid
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import BridgeError
@@ -62,7 +64,7 @@ class ChatJob:
         model: ArenaModel,
         turns: Sequence[ChatTurn],
         *,
-        on_finish: Callable[[RequestRecord], None],
+        on_finish: Callable[[RequestRecord], Awaitable[None] | None],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
@@ -75,6 +77,7 @@ class ChatJob:
         self.answer = Answer()
         self.prompt_tokens = sum(estimate_tokens(t.text) for t in self.turns)
         self._on_finish = on_finish
+        self._durable: Awaitable[None] | None = None
         self._events: AsyncGenerator[ClientEvent, None] | None = None
         self.record: RequestRecord | None = None
 
@@ -124,7 +127,16 @@ class ChatJob:
             error=_client_message(err, cancelled),
             affinity=self.route.affinity,
         )
-        self._on_finish(self.record)
+        self._durable = self._on_finish(self.record)
+
+    async def recorded(self, timeout_s: float = 2.0) -> None:
+        """Wait (at most `timeout_s`) until the history row of `finish` is on disk, so an
+        answer's last byte never reaches a client before its row (a crash keeps both)."""
+        if self._durable is None:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout_s):
+                await self._durable
 
 
 def _status_and_label(err: BaseException | None, cancelled: bool) -> tuple[int, str | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -218,12 +219,33 @@ async def test_record_does_not_wait_for_a_held_up_writer(tmp_path: Path) -> None
         assert _count(store.path) == 1000 and store.dropped == 0
 
 
+def test_a_durable_row_is_committed_before_its_callback(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.start()
+    seen: list[int] = []
+    try:
+        for i in range(5):
+            done = threading.Event()
+
+            def durable(ev: threading.Event = done) -> None:
+                # Another connection (another process, after a crash) sees the row now.
+                seen.append(_count(store.path))
+                ev.set()
+
+            assert store.record_request(_rec(i), durable)
+            assert done.wait(5)
+    finally:
+        store.close()
+    assert seen == [1, 2, 3, 4, 5]
+
+
 def test_parse_window() -> None:
     assert parse_window("1h") == 3600
     assert parse_window("6h") == 6 * 3600
     assert parse_window("24h") == 86400
     assert parse_window("7d") == 7 * 86400
-    for bad in ("", "h", "1w", "0h", "-1h", "1.5.h", "abc"):
+    assert parse_window("366d") == 366 * 86400
+    for bad in ("", "h", "1w", "0h", "-1h", "1.5.h", "abc", "367d", "9" * 400 + "d"):
         with pytest.raises(ValueError):
             parse_window(bad)
 
