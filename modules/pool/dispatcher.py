@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -17,6 +18,7 @@ from .strategies import Strategy, make_strategy
 from .wait_queue import QueueFull, QueueTimeout, WaitQueue, retry_after_s
 
 log = logging.getLogger(__name__)
+FIRST_MEASUREMENT_WAIT_S = 15.0
 
 
 @dataclass(slots=True)
@@ -47,6 +49,7 @@ class Dispatcher:
         self.queue_timeout_s = queue.timeout_s
         self.queue = WaitQueue(queue.max_size, on_orphan=self._orphan)
         self.service_time = Ewma(0.2)
+        self._measured = asyncio.Event()  # set by the first completion that measured a time
         self.queue_wait = Ewma(0.2)
         self.arrivals = 0  # requests asked for a lease, ever (the autoscaler takes rates)
         # Called after any slot comes back (the pool closes drained instances there).
@@ -99,6 +102,7 @@ class Dispatcher:
         try:
             waiter = self.queue.enqueue()
         except QueueFull:
+            await self._first_measurement()
             raise QueueFullError(
                 "All instances are busy and the queue is full; retry later.",
                 retry_after_s=self.retry_after(len(self.queue) + 1),
@@ -175,6 +179,15 @@ class Dispatcher:
         while self.queue.wake_next(None):
             pass
 
+    async def _first_measurement(self) -> None:
+        """At a cold start nothing has finished yet: a guessed service time made Retry-After
+        7x too long. Let the refusal wait for the first measured request (bounded)."""
+        if self._measured.is_set():
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(min(self.queue_timeout_s, FIRST_MEASUREMENT_WAIT_S)):
+                await self._measured.wait()
+
     def retry_after(self, position: int) -> float:
         slots = sum(i.max_concurrent for i in self._instances() if i.usable) or 1
         return retry_after_s(position, self.service_time.value, slots)
@@ -187,6 +200,7 @@ class Dispatcher:
         lease.instance.release()
         if service_s is not None:
             self.service_time.update(service_s)
+            self._measured.set()
         self.on_release(lease.instance)
         self.wake()
 
