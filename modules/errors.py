@@ -29,7 +29,7 @@ face: HTTP `status`, OpenAI error `openai_type`, metrics/history `label`, `defau
         │   ├── UpstreamTimeout     no answer or silence past a deadline
         │   ├── UpstreamServerError the site answered 5xx
         │   ├── SessionRejected     the site refused this session (401)
-        │   ├── StreamCut           the stream ended without a finish line
+        │   ├── StreamCut           the site cut the stream (not the instance's fault)
         │   ├── EmptyAnswer         the stream finished without any content
         │   ├── SiteUiMismatch      the chat page does not fit arena.ui (instance unhealthy)
         │   └── TransportSwitched   auto: fetch met a token gate; the instance now composes
@@ -258,9 +258,10 @@ class SessionRejected(RetryElsewhere):
 
 
 class StreamCut(RetryElsewhere):
-    """The stream ended without a finish line."""
+    """The site cut the stream (broken connection, or no finish line): not the instance's
+    fault, so it is retried elsewhere before any byte but does not count against it."""
 
-    label = default_code = "cut_stream"
+    label = default_code = "stream_cut"
 
 
 class EmptyAnswer(RetryElsewhere):

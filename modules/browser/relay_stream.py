@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.async_api import Page
 
-from ..errors import InstanceFailed, UpstreamTimeout
+from ..errors import InstanceFailed, StreamCut, UpstreamTimeout
 from .page_session import PageSession
 from .transport import ResponseHead
 
@@ -154,8 +154,10 @@ class RelayStream:
                     yield data
                 if self._done:
                     if self._error:
-                        raise InstanceFailed(
-                            f"{self.owner}: stream broke: {self._error}", instance_id=self.owner
+                        # The page is fine: the site (or the network to it) cut the body.
+                        raise StreamCut(
+                            f"{self.owner}: the site cut the stream: {self._error}",
+                            instance_id=self.owner,
                         )
                     ok = True
                     return

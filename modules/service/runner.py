@@ -201,7 +201,7 @@ class CompletionRunner:
             # The site no longer accepts this session: start a fresh one, drain this one.
             if inst.usable:
                 self._pool.recycle(inst, f"session rejected: {err.message}")
-        elif isinstance(err, InstanceFailed | StreamCut | UpstreamTimeout | UpstreamServerError):
+        elif isinstance(err, InstanceFailed | UpstreamTimeout | UpstreamServerError):
             self._pool.mark_failed(inst, err.message)
 
     def _finish(

@@ -107,7 +107,7 @@ def test_codes_default_per_class_and_can_be_given() -> None:
     }
     assert BadRequest("x").code is None
     assert BadRequest("x", code="c").code == "c"
-    assert StreamCut("x").code == StreamCut.label == "cut_stream"
+    assert StreamCut("x").code == StreamCut.label == "stream_cut"
     assert UpstreamError("x").status == 502
 
 

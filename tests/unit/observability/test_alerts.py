@@ -109,7 +109,7 @@ def test_client_errors_do_not_count() -> None:
     for _ in range(20):
         engine.observe(_rec(status=400, error_kind="bad_request"))
     assert engine.evaluate(HEALTHY) == []
-    engine.observe(_rec(status=200, error_kind="cut_stream"))  # a cut stream does
+    engine.observe(_rec(status=200, error_kind="stream_cut"))  # a cut stream does
     engine.observe(_rec(status=503, error_kind="queue_full"))
     engine.observe(_rec(status=429, error_kind="429"))
     [t] = engine.evaluate(HEALTHY)

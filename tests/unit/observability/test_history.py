@@ -73,7 +73,7 @@ async def test_write_many_and_filter(tmp_path: Path) -> None:
                 )
             )
         # 200 with a cut stream is still an error for the log.
-        store.record_request(_rec(999, ts=NOW + 1, error_kind="cut_stream"))
+        store.record_request(_rec(999, ts=NOW + 1, error_kind="stream_cut"))
         assert store.flush(5)
         rows = await store.requests(limit=1000)
         assert len(rows) == 601
@@ -82,7 +82,7 @@ async def test_write_many_and_filter(tmp_path: Path) -> None:
         assert len(await store.requests(model="m2", limit=1000)) == 300
         assert len(await store.requests(status=502, limit=1000)) == 60
         errors = await store.requests(status="error", limit=1000)
-        assert len(errors) == 61 and errors[0]["error_kind"] == "cut_stream"
+        assert len(errors) == 61 and errors[0]["error_kind"] == "stream_cut"
         recent = await store.requests(since=NOW - 100, model="m1", limit=1000)
         assert {r["model"] for r in recent} == {"m1"} and len(recent) == 51
         assert len(await store.requests(limit=7)) == 7

@@ -18,7 +18,7 @@ async def _filled(tmp_path: Path) -> HistoryStore:
     for i in range(57):
         # Groups of rows share a timestamp, so pages must break ties by id.
         status = 500 if i % 10 == 3 else 200
-        kind = "cut_stream" if i % 10 == 7 else None
+        kind = "stream_cut" if i % 10 == 7 else None
         store.record_request(_rec(i, ts=NOW + i // 4, status=status, error_kind=kind))
     assert store.flush()
     return store

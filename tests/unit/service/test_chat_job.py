@@ -29,7 +29,7 @@ def test_errors_record_their_class_status_and_label() -> None:
     make_job(records=records).finish(None, cancelled=True)
     assert [(r.status, r.error_kind) for r in records] == [
         (503, "queue_full"),
-        (502, "cut_stream"),
+        (502, "stream_cut"),
         (500, "internal"),
         (499, "client_closed"),
     ]
