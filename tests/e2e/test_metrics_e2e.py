@@ -89,7 +89,8 @@ async def test_metrics_count_the_traffic(tmp_path) -> None:
 
 
 async def test_health_and_ready_follow_the_pool(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=2) as bridge:
+    # min_instances 0: removing an instance never takes the pool below its floor.
+    async with running_bridge(tmp_path, instances=2, pool={"min_instances": 0}) as bridge:
         health = await bridge.http.get("/health")
         assert health.status_code == 200
         body = health.json()
