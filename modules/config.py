@@ -348,6 +348,18 @@ class AlertsConfig(_Section):
     rules: list[AlertRule] = Field(default_factory=_default_rules, description="Alert rules.")
 
 
+class OpenAIConfig(_Section):
+    reasoning_format: Literal["both", "reasoning_content", "reasoning", "think_tags"] = Field(
+        "both", description="Where chat answers carry reasoning (fields or inline <think>)."
+    )
+    responses_ttl_s: float = Field(
+        86_400, gt=0, description="How long /v1/responses are kept for previous_response_id."
+    )
+    responses_store_file: str = Field(
+        "responses.db", description="SQLite file of stored responses (in storage.path)."
+    )
+
+
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
     log_prompts: bool = Field(False, description="Log prompt text (off: privacy).")
@@ -371,6 +383,7 @@ class BridgeConfig(_Section):
     storage: StorageConfig = StorageConfig()
     alerts: AlertsConfig = AlertsConfig()
     logging: LoggingConfig = LoggingConfig()
+    openai: OpenAIConfig = OpenAIConfig()
     source: str | None = Field(None, exclude=True, description="File this was read from.")
 
     def source_file(self) -> Path | None:

@@ -25,6 +25,7 @@ from ..scaling.autoscaler import Autoscaler
 from ..service.affinity import AffinityMap
 from ..service.chat_job import ChatJob
 from ..service.model_catalog import ModelCatalog
+from ..service.response_store import ResponseStore
 from ..service.runner import CompletionRunner
 from ..util.log_context import tag_task
 from ..util.recurring import RecurringTask
@@ -80,6 +81,12 @@ class Coordinator(CoordinatorViews):
         self.health = HealthMonitor(config, self.pool, self.launcher)
         self.autoscaler = Autoscaler(config, self.pool, self.driver, self.bus)
         self.settings = SettingsManager(config, self.pool, self.autoscaler)
+        self.responses = ResponseStore(
+            data_dir(config) / config.openai.responses_store_file
+            if config.storage.enabled
+            else None,
+            config.openai.responses_ttl_s,
+        )
         self.accepting = True
         self._tasks = [
             RecurringTask("health", self.health.step, config.health.interval_s),
@@ -100,6 +107,7 @@ class Coordinator(CoordinatorViews):
             await stack.enter_async_context(self.driver)
             self.driver.on_host_lost(lambda host: self.health.on_host_lost(host))
             await stack.enter_async_context(self.obs)
+            stack.callback(self.responses.close)
             stack.push_async_callback(self.pool.close)
             self.pool.ensure_size()
             for task in self._tasks:

@@ -80,7 +80,8 @@ class Guard:
     def check_api(self, request: Request) -> None:
         if not self._api_keys:
             return
-        token = _bearer(request)
+        # Anthropic's SDKs send the key as `x-api-key` (for /v1/messages).
+        token = _bearer(request) or request.headers.get("x-api-key")
         if token is None or not any(same_secret(token, k) for k in self._api_keys):
             raise Unauthorized(
                 "Incorrect or missing API key. Send 'Authorization: Bearer KEY'.",

@@ -1,22 +1,22 @@
-"""POST /v1/chat/completions: validate, submit to the coordinator, map, respond."""
+"""POST /v1/chat/completions: validate, then answer through the shared answer path."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
-from ..errors import BadRequest, BridgeError
-from ..openai_api.event_chunks import completion_body
+from ..errors import BadRequest
+from ..openai_api.chat_output import ChatChunks, chat_completion
+from ..openai_api.chunks import ChunkBuilder
 from ..openai_api.schema import validate_request
-from ..service.chat_job import ChatJob
-from .chat_stream import stream_response
+from ..openai_api.surfaces import ChatSurface
+from ..service.agent_call import AgentCall
+from .answer_response import respond
+from .client_facts import remember_model
 from .deps import CoordinatorDep
-from .disconnect import abandon, wait_or_disconnect
-from .errors import error_response
 
 
 def _no_constant(name: str) -> Any:
@@ -31,34 +31,16 @@ async def read_json(request: Request) -> Any:
 
 
 async def chat_completions(request: Request, coord: CoordinatorDep) -> Response:
-    req = validate_request(await read_json(request))
-    job = await coord.submit(req)
-    if req.stream:
-        config = coord.config
-        return await stream_response(
-            job, request, config.queue.keepalive_interval_s, config.shutdown.grace_s
-        )
-    return await _complete(job, request)
+    raw = await read_json(request)
+    remember_model(request, raw)
+    req = validate_request(raw)
+    fmt = coord.config.openai.reasoning_format
 
+    def surface(call: AgentCall) -> ChatSurface:
+        builder = ChunkBuilder(req.model, call.id)
+        return ChatSurface(ChatChunks(builder, fmt, req.include_usage))
 
-async def _drain(job: ChatJob) -> None:
-    async for _event in job.events:
-        pass  # the runner folds every event into job.answer
+    def body(call: AgentCall) -> dict[str, Any]:
+        return chat_completion(call.answer, fmt, req.model, call.usage(), call.id)
 
-
-async def _complete(job: ChatJob, request: Request) -> Response:
-    # Nothing is sent before the end, so the server would not notice a client that leaves:
-    # race the work against a disconnect, and cancel it (abort upstream, free the slot).
-    work = asyncio.ensure_future(_drain(job))
-    if await wait_or_disconnect(work, request, None, job):
-        await abandon(work, job)
-        return Response(status_code=499)  # nobody is left to read it
-    try:
-        work.result()
-    except BridgeError as err:
-        job.finish(err)
-        return error_response(err, job.route.headers())
-    job.finish(None)
-    await job.recorded()  # the answer leaves only once its history row is durable
-    body = completion_body(job.answer, job.request.model, job.usage(), job.id)
-    return JSONResponse(body, headers=job.route.headers())
+    return await respond(request, coord, req, surface, body)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request
 
-from ..service.chat_job import ChatJob
+
+class Finishing(Protocol):
+    """A request that records how it ended (a ChatJob, or an AgentCall around jobs)."""
+
+    def finish(self, err: BaseException | None, *, cancelled: bool = False) -> None: ...
 
 
 async def _until_disconnect(request: Request) -> bool:
@@ -22,7 +26,7 @@ def _client_left(watch: asyncio.Future[bool]) -> bool:
 
 
 async def wait_or_disconnect(
-    work: asyncio.Future[Any], request: Request, wait_s: float | None, job: ChatJob
+    work: asyncio.Future[Any], request: Request, wait_s: float | None, job: Finishing
 ) -> bool:
     """Wait for `work` (at most `wait_s`) while watching the client; True if it left first.
 
@@ -39,7 +43,7 @@ async def wait_or_disconnect(
     return _client_left(gone) and not work.done()
 
 
-async def abandon(work: asyncio.Future[Any], job: ChatJob) -> None:
+async def abandon(work: asyncio.Future[Any], job: Finishing) -> None:
     """Cancel work nobody waits for (upstream aborted, slot freed) and record it as 499."""
     work.cancel()
     await asyncio.gather(work, return_exceptions=True)

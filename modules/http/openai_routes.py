@@ -1,4 +1,5 @@
-"""The OpenAI surface: /v1/chat/completions and /v1/models."""
+"""The OpenAI surface: chat completions, responses, legacy completions, Anthropic messages,
+and the model list."""
 
 from __future__ import annotations
 
@@ -9,10 +10,15 @@ from fastapi import APIRouter, Depends
 from ..service.model_catalog import unknown_model
 from ..upstream.models import ArenaModel
 from .chat import chat_completions
+from .completions_routes import create_completion, create_message
 from .deps import CoordinatorDep, require_api_key
+from .responses_routes import create_response
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)])
 router.add_api_route("/chat/completions", chat_completions, methods=["POST"])
+router.add_api_route("/responses", create_response, methods=["POST"])
+router.add_api_route("/completions", create_completion, methods=["POST"])
+router.add_api_route("/messages", create_message, methods=["POST"])
 
 
 def _model_object(model: ArenaModel, created: int) -> dict[str, Any]:

@@ -41,6 +41,10 @@ class ChunkBuilder:
         """Citations (`url_citation` annotations) of the text sent so far."""
         return self._chunk({"annotations": list(annotations)})
 
+    def delta_chunk(self, delta: dict[str, Any]) -> dict[str, Any]:
+        """A chunk with any delta fields (reasoning formats, tool calls)."""
+        return self._chunk(delta)
+
     def finish_chunk(self, reason: str) -> dict[str, Any]:
         """The last choice chunk: empty delta and the finish reason."""
         return self._chunk({}, finish_reason=reason)

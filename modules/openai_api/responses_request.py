@@ -11,10 +11,10 @@ tools) is a 400 naming the field.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from modules.errors import BadRequest
+from modules.errors import BadRequest, NotFound
 from modules.openai_api.tool_chunks import message_tool_calls
 from modules.openai_api.tool_parse import ToolCall
 
@@ -22,8 +22,18 @@ _ROLES = ("user", "assistant", "system", "developer")
 _PASSED = ("model", "stream", "temperature", "top_p", "user", "parallel_tool_calls")
 
 
-def to_chat_body(raw: object, previous: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
-    """The chat-completions body for a Responses request (after the store's `previous`)."""
+Resolve = Callable[[str], "dict[str, Any] | None"]  # item id -> stored input item
+
+
+def _no_items(_item_id: str) -> dict[str, Any] | None:
+    return None
+
+
+def to_chat_body(
+    raw: object, previous: Sequence[dict[str, Any]] = (), resolve: Resolve = _no_items
+) -> dict[str, Any]:
+    """The chat-completions body for a Responses request (after the store's `previous`;
+    `item_reference`s are looked up with `resolve`)."""
     if not isinstance(raw, dict):
         raise BadRequest("The request body must be a JSON object.")
     if raw.get("background"):
@@ -32,7 +42,7 @@ def to_chat_body(raw: object, previous: Sequence[dict[str, Any]] = ()) -> dict[s
     if raw.get("instructions"):
         messages.append({"role": "system", "content": _string(raw, "instructions")})
     messages.extend(previous)
-    messages.extend(input_messages(raw.get("input")))
+    messages.extend(input_messages(raw.get("input"), resolve))
     body: dict[str, Any] = {k: raw[k] for k in _PASSED if k in raw}
     body["messages"] = messages
     if raw.get("max_output_tokens") is not None:
@@ -47,7 +57,7 @@ def to_chat_body(raw: object, previous: Sequence[dict[str, Any]] = ()) -> dict[s
     return body
 
 
-def input_messages(raw_input: object) -> list[dict[str, Any]]:
+def input_messages(raw_input: object, resolve: Resolve = _no_items) -> list[dict[str, Any]]:
     """The chat messages of a Responses `input` (a string or a list of items)."""
     if isinstance(raw_input, str):
         return [{"role": "user", "content": raw_input}]
@@ -55,8 +65,22 @@ def input_messages(raw_input: object) -> list[dict[str, Any]]:
         raise BadRequest("Missing required parameter: 'input'.", param="input")
     messages: list[dict[str, Any]] = []
     for index, item in enumerate(raw_input):
-        _add_item(messages, item, f"input[{index}]")
+        where = f"input[{index}]"
+        if isinstance(item, dict) and item.get("type") == "item_reference":
+            item = _referenced(item, resolve, where)
+        _add_item(messages, item, where)
     return messages
+
+
+def _referenced(item: dict[str, Any], resolve: Resolve, where: str) -> dict[str, Any]:
+    found = resolve(str(item.get("id")))
+    if found is None:
+        raise NotFound(
+            f"Item with id {item.get('id')!r} not found (unknown, expired, or stored with "
+            "store: false).",
+            param=where,
+        )
+    return found
 
 
 def _add_item(messages: list[dict[str, Any]], item: object, where: str) -> None:
@@ -179,3 +203,18 @@ def stored_conversation(
     if calls:
         reply["tool_calls"] = message_tool_calls(calls)
     return [*previous, *input_messages(raw.get("input")), reply]
+
+
+def reusable_items(response: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A finished response's output items as input items by id (for `item_reference`)."""
+    items: dict[str, dict[str, Any]] = {}
+    for item in response.get("output", []):
+        if item["type"] == "message":
+            text = "".join(p.get("text", "") for p in item.get("content", []))
+            items[item["id"]] = {"type": "message", "role": "assistant", "content": text}
+        elif item["type"] == "function_call":
+            keys = ("type", "call_id", "name", "arguments")
+            items[item["id"]] = {k: item[k] for k in keys}
+        else:
+            items[item["id"]] = {"type": "reasoning"}
+    return items

@@ -1,12 +1,14 @@
 """The OpenAI chat-completions request, validated; what the bridge cannot honour is a 400.
 
+Emulated or applied by the bridge (see agent_request): `tools`, `tool_choice`,
+`parallel_tool_calls`, `role: "tool"` messages and assistant `tool_calls`,
+`response_format`, `stop`, `max_tokens` / `max_completion_tokens` (approximate).
 Accepted but ignored (the site offers no such knobs; the model decides): `temperature`,
-`top_p`, `max_tokens`, `max_completion_tokens`, `presence_penalty`, `frequency_penalty`,
-`stop`, `seed`, `user`, `response_format`, `tool_choice` (with no tools), `top_logprobs`
-(with logprobs off), a message's `name`, and any field OpenAI may add later.
+`top_p`, `presence_penalty`, `frequency_penalty`, `seed`, `user`, `top_logprobs` (with
+logprobs off), a message's `name`, and any field OpenAI may add later.
 
-Rejected with 400: `n` > 1, non-empty `tools` or `functions`, `logprobs: true`, and
-messages with role `tool` or `function`.
+Rejected with 400: `n` > 1, the legacy `functions`, `logprobs: true`, and messages with
+the legacy role `function`.
 """
 
 from __future__ import annotations
@@ -161,16 +163,16 @@ def validate_request(raw: object) -> ChatCompletionRequest:
 def _reject_unsupported(request: ChatCompletionRequest) -> None:
     if request.n is not None and request.n > 1:
         raise BadRequest("n > 1 is not supported: the bridge returns one choice.", param="n")
-    if request.tools:
-        raise BadRequest("Tool calling is not supported by this bridge.", param="tools")
     if request.functions:
-        raise BadRequest("Function calling is not supported by this bridge.", param="functions")
+        raise BadRequest(
+            "The legacy 'functions' field is not supported; use 'tools'.", param="functions"
+        )
     if request.logprobs:
         raise BadRequest("logprobs are not available from the upstream site.", param="logprobs")
     for index, message in enumerate(request.messages):
-        if message.role in ("tool", "function"):
+        if message.role == "function":
             raise BadRequest(
-                f"messages[{index}] has role '{message.role}'; tool results are not supported.",
+                f"messages[{index}] has the legacy role 'function'; use role 'tool'.",
                 param="messages",
             )
 

@@ -80,6 +80,8 @@ class ChatJob:
         self._durable: Awaitable[None] | None = None
         self._events: AsyncGenerator[ClientEvent, None] | None = None
         self.record: RequestRecord | None = None
+        self.user_agent = ""  # the client's tool, noted by the HTTP layer
+        self.endpoint = "chat"  # which API surface the client used
 
     @property
     def events(self) -> AsyncGenerator[ClientEvent, None]:
@@ -126,6 +128,9 @@ class ChatJob:
             failovers="; ".join(self.route.failovers),
             error=_client_message(err, cancelled),
             affinity=self.route.affinity,
+            error_type=err.openai_type if isinstance(err, BridgeError) else None,
+            user_agent=self.user_agent,
+            endpoint=self.endpoint,
         )
         self._durable = self._on_finish(self.record)
 

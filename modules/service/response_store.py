@@ -23,6 +23,12 @@ CREATE TABLE IF NOT EXISTS responses (
     messages TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS responses_created ON responses (created);
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY,
+    created REAL NOT NULL,
+    item TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS items_created ON items (created);
 """
 
 
@@ -42,16 +48,37 @@ class ResponseStore:
         self._ttl_s = ttl_s
         self._clock = clock
 
-    def put(self, response_id: str, messages: list[dict[str, Any]]) -> None:
-        """Keep this response's conversation (and drop expired ones)."""
+    def put(
+        self,
+        response_id: str,
+        messages: list[dict[str, Any]],
+        items: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """Keep this response's conversation and its output items by id (for
+        `item_reference`), and drop expired rows."""
         now = self._clock()
         encoded = json.dumps(messages, ensure_ascii=False)
+        rows = [(k, now, json.dumps(v, ensure_ascii=False)) for k, v in (items or {}).items()]
         with self._lock:
-            self._db.execute("DELETE FROM responses WHERE created < ?", (now - self._ttl_s,))
+            for table in ("responses", "items"):
+                self._db.execute(f"DELETE FROM {table} WHERE created < ?", (now - self._ttl_s,))
             self._db.execute(
                 "INSERT OR REPLACE INTO responses (id, created, messages) VALUES (?, ?, ?)",
                 (response_id, now, encoded),
             )
+            self._db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?)", rows)
+
+    def item(self, item_id: str) -> dict[str, Any] | None:
+        """A stored output item (as a Responses input item), or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT item FROM items WHERE id = ? AND created >= ?",
+                (item_id, self._clock() - self._ttl_s),
+            ).fetchone()
+        if row is None:
+            return None
+        item: dict[str, Any] = json.loads(row[0])
+        return item
 
     def get(self, response_id: str) -> list[dict[str, Any]] | None:
         """The stored conversation, or None if unknown or older than the TTL."""

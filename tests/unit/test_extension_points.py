@@ -9,9 +9,10 @@ from typing import get_args
 from modules import config
 from modules.app.settings_schema import settings_schema
 from modules.observability.alert_kinds import ALERT_KINDS
+from modules.openai_api.agent_request import AgentPlan
 from modules.openai_api.answer import Answer
-from modules.openai_api.chunks import ChunkBuilder
-from modules.openai_api.event_chunks import event_chunks
+from modules.openai_api.answer_shaper import AnswerShaper
+from modules.openai_api.shaped_answer import event_outputs
 from modules.pool.instance import ALL_STATES
 from modules.pool.strategies import STRATEGIES
 from modules.upstream import events, protocol
@@ -60,7 +61,7 @@ def test_every_client_event_has_a_face_for_the_client() -> None:
         event = cls(**fields)
         answer = Answer()
         answer.add(event)
-        event_chunks(event, ChunkBuilder("m"), answer)  # no assert_never at run time either
+        event_outputs(event, AnswerShaper(AgentPlan()), 0)  # no assert_never at run time either
 
 
 def _sample(type_name: object) -> object:

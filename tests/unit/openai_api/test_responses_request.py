@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from modules.errors import BadRequest
-from modules.openai_api.responses_request import to_chat_body
+from modules.errors import BadRequest, NotFound
+from modules.openai_api.responses_request import reusable_items, to_chat_body
 from modules.openai_api.schema import validate_request
 
 PNG = "data:image/png;base64,iVBORw0KGgo="
@@ -131,7 +131,7 @@ def test_the_translation_is_a_valid_chat_body() -> None:
         ({"model": "m"}, "input"),
         ({"model": "m", "input": []}, "input"),
         ({"model": "m", "input": "x", "background": True}, "background"),
-        ({"model": "m", "input": [{"type": "item_reference", "id": "x"}]}, "input[0].type"),
+        ({"model": "m", "input": [{"type": "unknown_item"}]}, "input[0].type"),
         ({"model": "m", "input": [{"role": "robot", "content": "x"}]}, "input[0].role"),
         (
             {
@@ -159,3 +159,48 @@ def test_what_cannot_be_honoured_is_a_400_naming_the_field(raw: dict[str, Any], 
 def test_built_in_tools_are_passed_on_to_be_refused_by_type() -> None:
     body = to_chat_body({"model": "m", "input": "x", "tools": [{"type": "web_search"}]})
     assert body["tools"] == [{"type": "web_search"}]
+
+
+def test_item_references_are_resolved_from_the_store() -> None:
+    stored = {"msg_1": {"type": "message", "role": "assistant", "content": "Hi"}}
+    raw = {
+        "model": "m",
+        "input": [
+            {"role": "user", "content": "x"},
+            {"type": "item_reference", "id": "msg_1"},
+            {"role": "user", "content": "y"},
+        ],
+    }
+    body = to_chat_body(raw, resolve=stored.get)
+    assert [m["content"] for m in body["messages"]] == ["x", "Hi", "y"]
+    with pytest.raises(NotFound) as caught:
+        to_chat_body(
+            {"model": "m", "input": [{"type": "item_reference", "id": "msg_2"}]}, resolve=stored.get
+        )
+    assert caught.value.param == "input[0]"
+
+
+def test_reusable_items_of_a_response() -> None:
+    response = {
+        "output": [
+            {"id": "rs_1", "type": "reasoning", "summary": []},
+            {"id": "msg_1", "type": "message", "content": [{"type": "output_text", "text": "Hi"}]},
+            {
+                "id": "fc_1",
+                "type": "function_call",
+                "call_id": "c",
+                "name": "f",
+                "arguments": "{}",
+                "status": "completed",
+            },
+        ]
+    }
+    items = reusable_items(response)
+    assert items["msg_1"] == {"type": "message", "role": "assistant", "content": "Hi"}
+    assert items["fc_1"] == {
+        "type": "function_call",
+        "call_id": "c",
+        "name": "f",
+        "arguments": "{}",
+    }
+    assert items["rs_1"] == {"type": "reasoning"}

@@ -92,17 +92,34 @@ def test_content_parts_and_null_content() -> None:
     ("raw", "param"),
     [
         (_req(n=2), "n"),
-        (_req(tools=[{"type": "function", "function": {"name": "f"}}]), "tools"),
         (_req(functions=[{"name": "f"}]), "functions"),
         (_req(logprobs=True), "logprobs"),
-        ({"model": "m", "messages": [USER, {"role": "tool", "content": "42"}]}, "messages"),
         ({"model": "m", "messages": [{"role": "function", "content": "42"}]}, "messages"),
     ],
 )
 def test_unsupported_features_are_rejected(raw: dict[str, Any], param: str) -> None:
     error = _rejects(raw)
     assert error.param == param
-    assert "not supported" in error.message or "not available" in error.message
+    assert (
+        "not supported" in error.message
+        or "not available" in error.message
+        or "legacy" in error.message
+    )
+
+
+def test_tools_and_tool_messages_are_accepted() -> None:
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    req = validate_request(
+        _req(
+            tools=[{"type": "function", "function": {"name": "f"}}],
+            messages=[
+                USER,
+                {"role": "assistant", "tool_calls": [call]},
+                {"role": "tool", "tool_call_id": "c1", "content": "42"},
+            ],
+        )
+    )
+    assert req.tools and req.messages[1].tool_calls and req.messages[2].tool_call_id == "c1"
 
 
 @pytest.mark.parametrize(
