@@ -90,7 +90,7 @@ def _previous(coord: Coordinator, response_id: object) -> list[dict[str, Any]]:
     found = coord.responses.get(str(response_id))
     if found is None:
         raise NotFound(
-            f"Previous response with id {response_id!r} not found (unknown, expired, or "
+            f"previous_response_id {response_id!r} was not found (unknown, expired, or "
             "created with store: false).",
             param="previous_response_id",
         )
