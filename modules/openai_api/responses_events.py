@@ -142,7 +142,9 @@ class ResponseBuilder:
         )
         item["arguments"] = call.arguments
         item["status"] = "completed"
-        done = self._at(item, "response.function_call_arguments.done", arguments=call.arguments)
+        done = self._at(
+            item, "response.function_call_arguments.done", name=call.name, arguments=call.arguments
+        )
         return [*events, done, *self._done(item)]
 
     def _added(self, item: dict[str, Any]) -> list[Event]:
