@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from . import account, control, page, recaptcha, streams
 from .state import ArenaSettings, ArenaState
 from .stream_body import quiet_cuts
+from .via import ViaRecorder
 
 
 def create_arena_app(settings: ArenaSettings | None = None) -> FastAPI:
@@ -16,6 +17,7 @@ def create_arena_app(settings: ArenaSettings | None = None) -> FastAPI:
     app.state.arena = ArenaState.create(settings)
     for module in (page, account, recaptcha, streams, control):
         app.include_router(module.router)
+    app.add_middleware(ViaRecorder)  # which test proxy each session's requests came through
     # Cut connections are on purpose; keep the server log free of their tracebacks.
     quiet_cuts()
     return app

@@ -97,6 +97,8 @@ class Knobs(_Knob):
     cut_after_tokens: int | None = Field(None, ge=0)
     challenge: bool | ChallengeTargets = False
     per_session_speed: dict[str, float] = Field(default_factory=dict)
+    # Extra time to first token (ms) for these models (public names): a slowed model.
+    model_ttft_ms: dict[str, int] = Field(default_factory=dict)
     slow_sessions: SlowSessions | None = None
     # The 2025 protocol: tokenless sends with the full messages[] body, mode "direct".
     legacy_protocol: bool = False
@@ -110,6 +112,9 @@ class Knobs(_Knob):
         bad = [uid for uid, factor in self.per_session_speed.items() if factor <= 0]
         if bad:
             raise ValueError(f"per_session_speed: factors must be > 0 (bad: {bad})")
+        negative = [name for name, ms in self.model_ttft_ms.items() if ms < 0]
+        if negative:
+            raise ValueError(f"model_ttft_ms: delays must be >= 0 (bad: {negative})")
         return self
 
     def challenges(self, user_id: str | None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..upstream import protocol
@@ -42,13 +43,16 @@ def participant(
     )
 
 
-def stream_plan(knobs: Knobs, user: User, participants: list[Participant]) -> StreamPlan:
-    """Pace and faults for this user's stream, from the knobs in force now."""
+def stream_plan(
+    knobs: Knobs, user: User, participants: list[Participant], models: Sequence[str] = ()
+) -> StreamPlan:
+    """Pace and faults for this user's stream (answered by `models`), from the knobs now."""
     factor = knobs.speed_factor(user.id, user.order)
     midstream = knobs.error_midstream
+    slowed = max((knobs.model_ttft_ms.get(name, 0) for name in models), default=0)
     return StreamPlan(
         participants=participants,
-        ttft_s=knobs.ttft_ms * factor / 1000,
+        ttft_s=(knobs.ttft_ms + slowed) * factor / 1000,
         interval_s=factor / knobs.tokens_per_s,
         error_after=midstream.after_tokens if midstream else None,
         error_message=midstream.message if midstream else protocol.ERROR_RESOURCE_EXHAUSTED,

@@ -91,6 +91,7 @@ class User:
     recent: deque[float] = field(default_factory=deque)  # accepted request times
     standing: Standing = field(default_factory=Standing)  # attempts, refusals, risk flag
     quota: QuotaWindow = field(default_factory=QuotaWindow)  # the ratelimit headers' budget
+    via: dict[str, int] = field(default_factory=dict)  # requests per proxy name ("" = direct)
 
 
 class SessionRegistry:

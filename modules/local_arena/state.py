@@ -85,6 +85,7 @@ class ArenaState:
                     "requests": u.requests,
                     "speed_factor": knobs.speed_factor(u.id, u.order),
                     "challenged": knobs.challenges(u.id),
+                    "via": dict(u.via),
                     **u.standing.snapshot(now),
                 }
                 for u in users

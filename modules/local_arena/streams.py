@@ -96,7 +96,8 @@ def _stream(
     def closed() -> None:
         state.active_streams -= 1
 
-    return ArenaStream(stream_plan(state.knobs, user, parts), state.closing, closed)
+    names = [model["publicName"] for model in answering]
+    return ArenaStream(stream_plan(state.knobs, user, parts, names), state.closing, closed)
 
 
 def _evaluate(path_session_id: str | None) -> Handler:

@@ -14,7 +14,8 @@ import contextlib
 from types import TracebackType
 from urllib.parse import urlsplit
 
-HEADER = "x-test-proxy"
+from modules.local_arena.via import PROXY_HEADER as HEADER
+
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authorization", "te"}
 _HEAD_LIMIT = 1 << 20  # long cookies: the arena's session cookie alone is ~3.5 kB
 
