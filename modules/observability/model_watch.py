@@ -14,6 +14,7 @@ from .degradation import Degraded, Figure, degraded_models, figures_by_model
 from .history import HistoryStore
 
 BASELINE_REFRESH_S = 60.0
+EAGER_REFRESH_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ class ModelWatch:
         now = self._clock()
         rows = await self._history.window_rows(now - query.window_s, now)
         recent = figures_by_model(rows, query.metric)
-        baseline = await self._baseline(query, now)
+        baseline = await self._baseline(query, now, recent)
         return degraded_models(
             recent,
             baseline,
@@ -68,14 +69,29 @@ class ModelWatch:
             floor=query.floor,
         )
 
-    async def _baseline(self, query: DegradationQuery, now: float) -> dict[str, Figure]:
+    async def _baseline(
+        self, query: DegradationQuery, now: float, recent: dict[str, Figure]
+    ) -> dict[str, Figure]:
         key = (query.metric, query.window_s, query.baseline_s)
         cached = self._baselines.get(key)
-        # Refreshed at most every minute, sooner for short baselines (tests, demos).
-        refresh = min(self._refresh_s, query.baseline_s / 10)
-        if cached is not None and now - cached[0] < refresh:
+        if cached is not None and not self._due(query, now, cached, recent):
             return cached[1]
         rows = await self._history.window_rows(now - query.baseline_s, now - query.window_s)
         figures = figures_by_model(rows, query.metric)
         self._baselines[key] = (now, figures)
         return figures
+
+    def _due(
+        self,
+        query: DegradationQuery,
+        now: float,
+        cached: tuple[float, dict[str, Figure]],
+        recent: dict[str, Figure],
+    ) -> bool:
+        """Refresh every minute (sooner for short baselines); early, but at most once a
+        second, while a model seen now has too thin a baseline (a new model, a fresh start)."""
+        age = now - cached[0]
+        if age >= min(self._refresh_s, query.baseline_s / 10):
+            return True
+        thin = any(cached[1].get(m, Figure(None, 0)).samples < query.min_samples for m in recent)
+        return thin and age >= EAGER_REFRESH_S

@@ -146,3 +146,29 @@ def test_bad_degradation_rules_name_the_key(terms: dict[str, object], message: s
     with pytest.raises(ConfigError) as err:
         parse_config({"alerts": {"rules": [rule]}})
     assert "alerts.rules.0" in err.value.message and message in err.value.message
+
+
+async def test_a_thin_baseline_is_read_again_soon_a_full_one_is_kept(tmp_path: Path) -> None:
+    store = _store(tmp_path).start()
+    clock = [NOW]
+    watch = ModelWatch(store, clock=lambda: clock[0])
+    query = DegradationQuery("p95_ttft", window_s=60, baseline_s=HOUR, factor=2, min_samples=5)
+    for i in range(5):  # slow answers now, and no history before: nothing to compare with
+        store.record_request(_rec(i, ts=NOW - 30 + i, ttft=3.0))
+    assert store.flush()
+    assert await watch.degraded(query) == []
+    for i in range(20):  # a normal baseline appears (an earlier period, written late)
+        store.record_request(_rec(100 + i, ts=NOW - 600 + i, ttft=1.0))
+    assert store.flush()
+    clock[0] = NOW + 0.5
+    assert await watch.degraded(query) == []  # thin, but read at most once a second
+    clock[0] = NOW + 1.5
+    (found,) = await watch.degraded(query)
+    assert (found.baseline, found.baseline_samples) == (1.0, 20)
+    for i in range(40):  # slow rows join the baseline's period: a full baseline is kept
+        store.record_request(_rec(200 + i, ts=NOW - 500 + i, ttft=9.0))
+    assert store.flush()
+    clock[0] = NOW + 30
+    (kept,) = await watch.degraded(query)
+    assert kept.baseline == 1.0
+    store.close()
