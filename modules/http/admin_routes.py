@@ -13,7 +13,7 @@ from ..observability.history import MAX_LIMIT
 from .auth import ADMIN_COOKIE, client_address
 from .chat import read_json
 from .deps import CoordinatorDep, GuardDep, require_admin
-from .params import status_filter, window_seconds
+from .params import Status, Text, Time, status_filter, window_seconds
 
 public = APIRouter(prefix="/api")
 router = APIRouter(prefix="/api", dependencies=[Depends(require_admin)])
@@ -103,9 +103,9 @@ async def put_settings(request: Request, coord: CoordinatorDep) -> dict[str, Any
 @router.get("/history")
 async def history(
     coord: CoordinatorDep,
-    since: Annotated[float | None, Query(ge=0, le=1e11, allow_inf_nan=False)] = None,
-    model: Annotated[str | None, Query(max_length=256)] = None,
-    status: Annotated[str | None, Query(max_length=5)] = None,
+    since: Time = None,
+    model: Text = None,
+    status: Status = None,
     limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 100,
 ) -> dict[str, Any]:
     rows = await coord.history(

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response, StreamingResponse
 
 from ..errors import BadRequest
 from ..observability.history_export import MEDIA_TYPES, ExportFormat, StatsTable, jsonl_text
 from ..observability.log_buffer import DEFAULT_LIMIT, MAX_LIMIT, LogFilter
 from .deps import CoordinatorDep, require_admin
-from .params import status_filter, window_seconds
+from .params import Status, Text, Time, status_filter, window_seconds
 
 router = APIRouter(prefix="/api", dependencies=[Depends(require_admin)])
 
@@ -48,26 +48,26 @@ def _attachment(name: str, ext: str) -> dict[str, str]:
 @router.get("/logs")
 async def logs(
     coord: CoordinatorDep,
-    level: str | None = None,
-    component: str | None = None,
-    instance: str | None = None,
-    text: str | None = None,
-    since: float | None = None,
-    after: int | None = None,
-    limit: int = DEFAULT_LIMIT,
+    level: Text = None,
+    component: Text = None,
+    instance: Text = None,
+    text: Text = None,
+    since: Time = None,
+    after: Annotated[int | None, Query(ge=0)] = None,
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     wanted = _log_filter(level, component, instance, text, since, after)
-    return coord.logs(wanted, max(0, min(limit, MAX_LIMIT)))
+    return coord.logs(wanted, limit)
 
 
 @router.get("/logs/export")
 async def logs_export(
     coord: CoordinatorDep,
-    level: str | None = None,
-    component: str | None = None,
-    instance: str | None = None,
-    text: str | None = None,
-    since: float | None = None,
+    level: Text = None,
+    component: Text = None,
+    instance: Text = None,
+    text: Text = None,
+    since: Time = None,
 ) -> Response:
     lines = coord.log_lines(_log_filter(level, component, instance, text, since))
     return Response(
@@ -81,10 +81,10 @@ async def logs_export(
 async def history_export(
     coord: CoordinatorDep,
     format: Literal["csv", "jsonl"] = "csv",
-    since: float | None = None,
-    until: float | None = None,
-    status: str | None = None,
-    model: str | None = None,
+    since: Time = None,
+    until: Time = None,
+    status: Status = None,
+    model: Text = None,
 ) -> StreamingResponse:
     fmt: ExportFormat = format
     chunks: AsyncIterator[str] = coord.export_history(

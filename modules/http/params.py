@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
+
+from fastapi import Query
 
 from ..errors import BadRequest
 from ..observability.history import StatusFilter, parse_window
+
+# Query parameters with their bounds, shared by the routes that take them.
+Time = Annotated[float | None, Query(ge=0, le=1e11, allow_inf_nan=False)]  # unix seconds
+Text = Annotated[str | None, Query(max_length=256)]  # a model, a component, a search text
+Status = Annotated[str | None, Query(max_length=5)]  # see status_filter
 
 _STATUS_CLASSES: dict[str, Literal["error", "4xx", "5xx"]] = {
     "error": "error",
