@@ -26,6 +26,16 @@ from modules.util.redact import SecretSet
 
 log = logging.getLogger("lmarena_bridge")
 DEFAULT_CONFIG = Path(__file__).with_name("config.jsonc")
+# The demo's pace: the same rules as the real site's (config.jsonc), on a scale a person
+# can watch; the local arena does not flag anyone at this pace.
+DEMO_PACING: dict[str, Any] = {
+    "min_interval_s": 3,
+    "max_interval_s": 60,
+    "burst": 10,
+    "burst_window_s": 60,
+    "penalty_s": 15,
+    "penalty_max_s": 120,
+}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -56,7 +66,10 @@ def build_config(args: argparse.Namespace, arena_url: str | None = None) -> Brid
         }
     arena = {"url": arena_url or args.arena_url} if (arena_url or args.arena_url) else {}
     browser = {"headless": False} if args.headed else {}
-    return with_overrides(config, server=server, pool=pool, arena=arena, browser=browser)
+    pacing = DEMO_PACING if args.demo else {}
+    return with_overrides(
+        config, server=server, pool=pool, arena=arena, browser=browser, pacing=pacing
+    )
 
 
 def check_exposure(config: BridgeConfig) -> None:

@@ -21,6 +21,8 @@ face: HTTP `status`, OpenAI error `openai_type`, metrics/history `label`, `defau
     │   ├── QueueFullError          the wait queue is full
     │   ├── QueueWaitTimeout        no instance became free in time
     │   ├── NoUsableInstance        every instance is parked or gone
+    │   ├── NoPacedSlot             no identity may send within queue.timeout_s (pacing)
+    │   ├── Paused                  the operator paused the bridge
     │   ├── ShuttingDown            the bridge is stopping
     │   └── TooManyFeeds            server.max_event_subscribers live feeds are open
     └── UpstreamError               502: something between the page and the site failed
@@ -34,9 +36,10 @@ face: HTTP `status`, OpenAI error `openai_type`, metrics/history `label`, `defau
         │   ├── SiteUiMismatch      the chat page does not fit arena.ui (instance unhealthy)
         │   └── TransportSwitched   auto: fetch met a token gate; the instance now composes
         ├── CoolDown                429 + Retry-After: park the instance until retry_after_s
+        │   └── PromptFailed        429 "prompt failed": the identity is flagged (penalty)
         ├── NeedsAttention          challenge / login wall: park for a human
         ├── Forbidden               403 that is not a challenge
-        │   └── TokenRefused        403 "recaptcha validation failed": no valid page token
+        │   └── TokenRefused        403 "recaptcha validation failed": flagged (penalty)
         └── UpstreamStreamError     the site reported an error inside the stream (a3:)
 """
 
@@ -209,6 +212,18 @@ class NoUsableInstance(Unavailable):
     label = default_code = "no_usable_instance"
 
 
+class NoPacedSlot(Unavailable):
+    """Every identity's pace puts its next send past `queue.timeout_s`: told at once."""
+
+    label = default_code = "no_paced_slot"
+
+
+class Paused(Unavailable):
+    """The operator paused the bridge (POST /api/pause); nothing reaches the site."""
+
+    label = default_code = "paused"
+
+
 class ShuttingDown(Unavailable):
     """The bridge stopped accepting work."""
 
@@ -295,6 +310,12 @@ class CoolDown(UpstreamError):
         self.retry_after_s = retry_after_s
 
 
+class PromptFailed(CoolDown):
+    """429 "prompt failed": the site flagged this identity; it rests out a penalty."""
+
+    label = default_code = "prompt_failed"
+
+
 class NeedsAttention(UpstreamError):
     """The site shows a human challenge or a login wall; a person must act."""
 
@@ -302,13 +323,14 @@ class NeedsAttention(UpstreamError):
 
 
 class Forbidden(UpstreamError):
-    """403 that is not a challenge page (e.g. token validation failed)."""
+    """403 that is not a challenge page."""
 
     label = default_code = "403"
 
 
 class TokenRefused(Forbidden):
-    """403 "recaptcha validation failed": the site wanted a valid page token with the send."""
+    """403 "recaptcha validation failed": the site flagged this identity (or wanted a page
+    token the send did not carry); the identity rests out a penalty."""
 
     label = default_code = "recaptcha"
 

@@ -12,6 +12,8 @@ from typing import Any
 from ..browser.driver import BrowserDriver
 from ..config import BridgeConfig
 from ..errors import Conflict, NotFound, ShuttingDown
+from ..identity.book import PaceBook
+from ..identity.pace_store import PaceStore
 from ..observability.hub import ObservabilityHub
 from ..observability.log_entry import PRIVATE
 from ..openai_api.attachments import image_policy
@@ -67,7 +69,9 @@ class Coordinator(CoordinatorViews):
             list_stealth=config.arena.list_stealth_models,
         )
         self.launcher = InstanceLauncher(config, self.driver, self.catalog.update_from_html)
-        self.pool = Pool(config, self.launcher, self.bus, seed=seed)
+        self.pace_store = PaceStore(data_dir(config))
+        self.paces = PaceBook(config.pacing, self.pace_store)
+        self.pool = Pool(config, self.launcher, self.bus, seed=seed, paces=self.paces)
         affinity = config.balancer.affinity
         self.runner = CompletionRunner(
             self.pool,
@@ -108,6 +112,7 @@ class Coordinator(CoordinatorViews):
             self.driver.on_host_lost(lambda host: self.health.on_host_lost(host))
             await stack.enter_async_context(self.obs)
             stack.callback(self.responses.close)
+            stack.enter_context(self.pace_store)
             stack.push_async_callback(self.pool.close)
             self.pool.ensure_size()
             for task in self._tasks:

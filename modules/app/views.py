@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
+from ..identity.schedule import capacity_per_hour
 from ..observability.history_export import ExportFormat, StatsTable, export_requests, stats_csv
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class CoordinatorViews:
                 "depth": len(self.pool.dispatcher.queue),
                 "max_size": self.pool.dispatcher.queue.max_size,
             },
+            "pacing": self.pacing_view(),
             "strategy": self.pool.dispatcher.strategy.name,
             "autoscaler": self.autoscaler.view(),
             "rates": self.obs.rates(),
@@ -59,6 +61,21 @@ class CoordinatorViews:
             ],
             "accepting": self.accepting,
             "uptime_s": round(time.time() - self.started_at, 1),
+        }
+
+    def pacing_view(self) -> dict[str, Any]:
+        """Paced capacity in requests per hour (usable identities the site is not holding)."""
+        serving = self.pool.serving()
+        free = [i for i in serving if i.usable and not i.pace.held()]
+        enabled = self.pool.config.pacing.enabled
+        capacity = capacity_per_hour(i.pace.pace for i in free)
+        earliest = self.pool.dispatcher.paced_wait_s(1)
+        return {
+            "enabled": enabled,
+            "capacity_per_hour": round(capacity, 1) if enabled else None,
+            "identities": len(serving),
+            "penalised": sum(1 for i in serving if i.pace.penalised()),
+            "next_slot_s": None if earliest is None else round(earliest, 3),
         }
 
     def instances(self) -> list[dict[str, Any]]:

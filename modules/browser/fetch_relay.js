@@ -25,7 +25,8 @@
   };
   async function pump(s, r, body) {
     s.head = { status: r.status, retryAfter: r.headers.get("retry-after"),
-               contentType: r.headers.get("content-type") || "" };
+               contentType: r.headers.get("content-type") || "",
+               ratelimit: r.headers.get("ratelimit") };
     wake(s);
     try {
       if (body) {

@@ -73,7 +73,12 @@ async def next_batch(
 
 def head_of(raw: dict[str, Any] | None) -> ResponseHead:
     raw = raw or {"status": 0, "retryAfter": None, "contentType": ""}
-    return ResponseHead(int(raw["status"]), raw.get("retryAfter"), raw.get("contentType") or "")
+    return ResponseHead(
+        int(raw["status"]),
+        raw.get("retryAfter"),
+        raw.get("contentType") or "",
+        raw.get("ratelimit"),
+    )
 
 
 class RelayStream:

@@ -29,6 +29,7 @@ class ResponseHead:
     status: int
     retry_after: str | None
     content_type: str
+    ratelimit: str | None = None  # the site's `ratelimit` header (limit, remaining, reset)
 
 
 class UpstreamStream(Protocol):

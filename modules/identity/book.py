@@ -51,6 +51,9 @@ class TrackedPace:
     def penalty_left_s(self) -> float:
         return self.pace.penalty_left_s(self._clock())
 
+    def held(self) -> bool:
+        return self.pace.held(self._clock())
+
     def penalised(self) -> bool:
         return self.pace.penalised(self._clock())
 

@@ -111,6 +111,10 @@ class Pace:
     def penalised(self, now: float) -> bool:
         return self.state.penalty_until > now
 
+    def held(self, now: float) -> bool:
+        """Whether the site has this identity waiting (a penalty or a Retry-After/reset)."""
+        return self.state.penalty_until > now or self.state.blocked_until > now
+
     def penalty_left_s(self, now: float) -> float:
         return max(0.0, self.state.penalty_until - now)
 

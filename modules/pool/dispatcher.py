@@ -1,4 +1,10 @@
-"""Hands instances to requests: strategy choice when one is free, a fair FIFO wait otherwise."""
+"""Hands instances to requests: strategy choice when one is free, a fair FIFO wait otherwise.
+
+An instance is free when it has a slot and its identity's pace allows a send now. Waiters
+are woken when a slot comes back, when an instance becomes ready, and by one timer set for
+the earliest paced slot: nothing polls. A request whose paced slot lies beyond the queue
+timeout is told at once (503 + the computed wait), not after waiting it out.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..config import BalancerConfig, QueueConfig
-from ..errors import NoUsableInstance, QueueFullError, QueueWaitTimeout
+from ..errors import NoPacedSlot, NoUsableInstance, QueueFullError, QueueWaitTimeout
+from ..identity.schedule import nth_slot
 from .instance import Instance, State
 from .latency import Ewma
 from .strategies import Strategy, make_strategy
@@ -56,6 +63,7 @@ class Dispatcher:
         self.on_release: Callable[[Instance], None] = lambda instance: None
         # Conversations waiting for their own instance (affinity), served before the queue.
         self._pinned: list[tuple[str, asyncio.Future[Instance | None]]] = []
+        self._timer: asyncio.TimerHandle | None = None  # wakes waiters at the next paced slot
 
     def _make(self, name: str) -> Strategy:
         return make_strategy(
@@ -70,7 +78,11 @@ class Dispatcher:
         log.info("strategy is now %s", name)
 
     def _eligible(self, exclude: set[str]) -> list[Instance]:
-        return [i for i in self._instances() if i.has_room and not i.spare and i.id not in exclude]
+        return [
+            i
+            for i in self._instances()
+            if i.has_room and not i.spare and i.id not in exclude and i.pace.allows()
+        ]
 
     def _pick(self, exclude: set[str]) -> Instance | None:
         candidates = self._eligible(exclude)
@@ -85,33 +97,46 @@ class Dispatcher:
     def _reserve(instance: Instance) -> None:
         instance.reserve(time.monotonic())
 
-    async def acquire(self, exclude: set[str] | None = None) -> Lease:
-        """A lease on an instance; waits in the FIFO queue; 503 (Unavailable) when it cannot."""
+    async def acquire(
+        self,
+        exclude: set[str] | None = None,
+        *,
+        front: bool = False,
+        timeout_s: float | None = None,
+    ) -> Lease:
+        """A lease on an instance; waits in the FIFO queue; 503 (Unavailable) when it cannot.
+
+        `front`: a request the site refused goes back to the head of the queue (it is not
+        a new arrival) and waits at most `timeout_s` (default `queue.timeout_s`)."""
         exclude = exclude or set()
-        self.arrivals += 1
+        timeout = self.queue_timeout_s if timeout_s is None else timeout_s
+        if not front:
+            self.arrivals += 1
         # Requests already waiting go first: a newcomer never jumps the queue.
-        instance = self._pick(exclude) if len(self.queue) == 0 else None
-        if instance is None and exclude:
-            instance = self._pick(set()) if len(self.queue) == 0 else None
+        instance = self._pick(exclude) if front or len(self.queue) == 0 else None
+        if instance is None and exclude and (front or len(self.queue) == 0):
+            instance = self._pick(set())
         if instance is not None:
             self._reserve(instance)
             return Lease(instance, 0.0, self.strategy.name)
         if not self.could_serve():
             raise self._hopeless()
+        self._refuse_past_slot(1 if front else len(self.queue) + 1, timeout)
         started = time.monotonic()
         try:
-            waiter = self.queue.enqueue()
+            waiter = self.queue.enqueue(front=front)
         except QueueFull:
             await self._first_measurement()
             raise QueueFullError(
                 "All instances are busy and the queue is full; retry later.",
                 retry_after_s=self.retry_after(len(self.queue) + 1),
             ) from None
+        self._arm_timer()
         try:
-            instance = await self.queue.wait(waiter, self.queue_timeout_s)
+            instance = await self.queue.wait(waiter, timeout)
         except QueueTimeout:
             raise QueueWaitTimeout(
-                f"No instance became free within {self.queue_timeout_s:g}s; retry later.",
+                f"No instance became free within {timeout:g}s; retry later.",
                 retry_after_s=self.retry_after(len(self.queue) + 1),
             ) from None
         if instance is None:  # woken because no instance can serve any more
@@ -125,15 +150,18 @@ class Dispatcher:
         instance = next((i for i in self._instances() if i.id == instance_id), None)
         if instance is None or instance.spare:
             return None
-        if instance.has_room:
+        if instance.has_room and instance.pace.allows():
             self._reserve(instance)
             return Lease(instance, 0.0, "affinity")
         if wait_s <= 0 or instance.base_state in (State.DRAINING, State.CLOSED):
             return None
+        if instance.pace.wait_s() > wait_s:
+            return None  # continuity never overrides pacing: a new chat elsewhere
         started = time.monotonic()
         future: asyncio.Future[Instance | None] = asyncio.get_running_loop().create_future()
         entry = (instance_id, future)
         self._pinned.append(entry)
+        self._arm_timer()
         try:
             async with asyncio.timeout(wait_s):
                 got = await future
@@ -156,9 +184,29 @@ class Dispatcher:
                 continue
             if instance is None or instance.base_state in (State.UNHEALTHY, State.CLOSED):
                 future.set_result(None)
-            elif instance.has_room:
+            elif instance.has_room and instance.pace.allows():
                 self._reserve(instance)
                 future.set_result(instance)
+
+    def paced_wait_s(self, position: int) -> float | None:
+        """Seconds until the `position`-th next send any identity's pace allows; None when
+        no identity is up (all starting, parked or gone)."""
+        paces = [i.pace.pace for i in self._instances() if _paced(i)]
+        now = time.time()
+        slot = nth_slot(paces, now, position)
+        return None if slot is None else max(0.0, slot - now)
+
+    def _refuse_past_slot(self, position: int, timeout_s: float) -> None:
+        if any(i.base_state is State.STARTING and not i.spare for i in self._instances()):
+            return  # a new identity may take it soon: wait (bounded by the timeout)
+        wait = self.paced_wait_s(position)
+        if wait is not None and wait > timeout_s:
+            raise NoPacedSlot(
+                f"No identity may send within {timeout_s:g}s: the earliest slot is in "
+                f"{wait:.0f}s (each identity is paced to keep its standing with the site); "
+                "retry later.",
+                retry_after_s=wait,
+            )
 
     def could_serve(self) -> bool:
         """True while some instance is serving, starting, or only resting after a 429."""
@@ -189,8 +237,10 @@ class Dispatcher:
                 await self._measured.wait()
 
     def retry_after(self, position: int) -> float:
+        """When to come back: the later of the paced slot and the busy slots' estimate."""
         slots = sum(i.max_concurrent for i in self._instances() if i.usable) or 1
-        return retry_after_s(position, self.service_time.value, slots)
+        busy = retry_after_s(position, self.service_time.value, slots)
+        return max(busy, self.paced_wait_s(position) or 0.0)
 
     def release(self, lease: Lease, service_s: float | None = None) -> None:
         """Give the slot back (idempotent) and wake the next waiter."""
@@ -218,8 +268,34 @@ class Dispatcher:
         while len(self.queue):
             instance = self._pick(set())
             if instance is None:
-                return
+                break
             self._reserve(instance)
             if not self.queue.wake_next(instance):
                 instance.release()
-                return
+                break
+        self._arm_timer()
+
+    def _arm_timer(self) -> None:
+        """One timer for the earliest paced slot that a waiter could take."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        queued = len(self.queue) > 0
+        pinned = {instance_id for instance_id, future in self._pinned if not future.done()}
+        waits = [
+            i.pace.wait_s()
+            for i in self._instances()
+            if i.has_room and not i.spare and (queued or i.id in pinned)
+        ]
+        if waits and min(waits) > 0:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_later(min(waits), self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self.wake()
+
+
+def _paced(inst: Instance) -> bool:
+    """Whether an instance's identity will send again without a person or a restart."""
+    return not inst.spare and inst.base_state in (State.READY, State.COOLING_DOWN)

@@ -8,6 +8,9 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from ..config import PacingConfig
+from ..identity.book import TrackedPace
+from ..identity.pace import Pace
 from ..upstream.identity import SessionIdentity
 from .health_score import HealthScore
 from .instance_spec import InstanceSpec
@@ -103,6 +106,8 @@ class Instance:
         self.last_error: str | None = None
         self.spare = spare  # a warm spare: loaded, idle, gets no traffic until promoted
         self.last_check: dict[str, Any] | None = None  # the latest health probe's verdict
+        # The identity's pace; until the identity is known, one that never holds back.
+        self._pace = TrackedPace(Pace(PacingConfig(enabled=False)), None, None, time.time)
 
     @property
     def in_flight(self) -> int:
@@ -113,6 +118,11 @@ class Instance:
     def cooling_until(self) -> float:
         """Monotonic time at which a cool-down ends (0 when none was ever set)."""
         return self._cooling_until
+
+    @property
+    def pace(self) -> TrackedPace:
+        """When this identity may send next; what refusals did to it."""
+        return self._pace
 
     @property
     def base_state(self) -> State:
@@ -232,6 +242,10 @@ class Instance:
             "duration_s": round(duration_s, 3),
         }
 
+    def set_pace(self, pace: TrackedPace) -> None:
+        """The pace of this instance's identity (restored by user id)."""
+        self._pace = pace
+
     def new_session(self) -> None:
         """A fresh session started: its age and request budget start again."""
         self.session_started_at = time.time()
@@ -270,6 +284,7 @@ class Instance:
             "cooling_down_s": _round(max(0.0, self.cooling_until - self._clock())),
             "error_score": _round(self.health.error_score),
             "last_check": self.last_check,
+            "pacing": self.pace_view(),
             "identity": {
                 "user_id": self.identity.user_id,
                 "provisional_user_id": self.identity.provisional_user_id,
@@ -278,6 +293,19 @@ class Instance:
                 "session_requests": self.session_requests,
                 "last_evaluation_id": self.last_evaluation_id,
             },
+        }
+
+    def pace_view(self) -> dict[str, Any]:
+        """The pace as the API and the GUI show it (seconds from now)."""
+        pace = self._pace
+        state = pace.state
+        return {
+            "next_slot_s": _round(pace.wait_s()),
+            "penalty_s": _round(pace.penalty_left_s()),
+            "streak": state.streak,
+            "interval_s": _round(state.interval_s),
+            "refusals": dict(state.refusals),
+            "rate_per_hour": _round(pace.rate_per_hour()) if pace.pace.config.enabled else None,
         }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from ..app.event_bus import EventBus
 from ..config import BridgeConfig
 from ..errors import NeedsAttention
+from ..identity.book import PaceBook
 from .dispatcher import Dispatcher
 from .instance import ALL_STATES, Instance, State
 from .instance_spec import InstanceSpec, pick_proxy
@@ -32,8 +33,10 @@ class Pool:
         bus: EventBus,
         *,
         seed: int | None = None,
+        paces: PaceBook | None = None,
     ) -> None:
         self.config = config
+        self.paces = paces or PaceBook(config.pacing, None)
         self._launcher = launcher
         self._bus = bus
         self.instances: dict[str, Instance] = {}
@@ -148,8 +151,11 @@ class Pool:
             if inst.base_state in (State.DRAINING, State.CLOSED):
                 await self._finish_close(inst)  # retired while starting: close what opened
         self._failures_in_row = 0
+        inst.set_pace(self.paces.pace_for(inst.identity.user_id))
         if inst.base_state is State.STARTING:
             inst.set_state(State.READY, "session ready")
+            if inst.pace.held():  # a restored identity still serving its penalty
+                self.rest(inst, _held_reason(inst))
             self.dispatcher.wake()
 
     def ensure_size(self) -> None:
@@ -206,6 +212,9 @@ class Pool:
         await self._launcher.close(inst)
         inst.set_state(State.CLOSED, inst.state_reason)
         self.instances.pop(inst.id, None)
+        user_id = inst.identity.user_id
+        if not any(i.identity.user_id == user_id for i in self.instances.values()):
+            self.paces.release(user_id)
 
     # --- outcomes ----------------------------------------------------------
     def cool_down(self, inst: Instance, retry_after_s: float, reason: str) -> None:
@@ -213,6 +222,14 @@ class Pool:
             return
         inst.cool_down_until(time.monotonic() + retry_after_s, reason)
         asyncio.get_running_loop().call_later(retry_after_s, self._cool_done, inst)
+
+    def rest(self, inst: Instance, reason: str) -> None:
+        """Cool down until the identity's pace allows a send again (after a refusal)."""
+        wait = inst.pace.wait_s()
+        if wait > 0:
+            self.cool_down(inst, wait, reason)
+        else:
+            self.dispatcher.wake()
 
     def _cool_done(self, inst: Instance) -> None:
         # An older timer must not end a later, longer cool-down early.
@@ -256,3 +273,9 @@ class Pool:
             return_exceptions=True,
         )
         self.instances.clear()
+
+
+def _held_reason(inst: Instance) -> str:
+    if inst.pace.penalised():
+        return f"penalised by the site: {inst.pace.penalty_left_s():.0f}s left"
+    return "the site asked to wait (Retry-After)"

@@ -64,13 +64,17 @@ class WaitQueue:
     def __len__(self) -> int:
         return sum(1 for w in self._waiters if not w.future.done())
 
-    def enqueue(self) -> Waiter:
-        """Add a waiter at the back; raise QueueFull when the queue is at max_size."""
+    def enqueue(self, *, front: bool = False) -> Waiter:
+        """Add a waiter at the back (the head when `front`: a request that already waited
+        its turn); raise QueueFull when the queue is at max_size."""
         depth = len(self)
-        if depth >= self.max_size:
+        if depth >= self.max_size and not front:
             raise QueueFull(depth)
         waiter = Waiter(asyncio.get_running_loop().create_future(), self._clock())
-        self._waiters.append(waiter)
+        if front:
+            self._waiters.appendleft(waiter)
+        else:
+            self._waiters.append(waiter)
         return waiter
 
     def wake_next(self, value: Any) -> bool:

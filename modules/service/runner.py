@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from ..errors import (
     EmptyAnswer,
     InstanceFailed,
     NeedsAttention,
+    PromptFailed,
     RetryElsewhere,
     SessionRejected,
     SiteUiMismatch,
@@ -27,6 +29,7 @@ from ..errors import (
     UpstreamStreamError,
     UpstreamTimeout,
 )
+from ..identity.pace import Refusal
 from ..pool.dispatcher import Lease
 from ..pool.instance import Instance
 from ..pool.pool import Pool
@@ -43,6 +46,7 @@ from ..upstream.events import (
 )
 from ..upstream.failures import classify_failure
 from ..upstream.parser import StreamParser
+from ..upstream.ratelimit import parse_ratelimit
 from .affinity import AffinityMap, ChatPlace
 from .chat_job import ChatJob, Route
 
@@ -84,24 +88,30 @@ class CompletionRunner:
         self._bg: set[asyncio.Task[None]] = set()
 
     async def _lease(
-        self, place: ChatPlace | None, tried: set[str], route: Route
+        self, place: ChatPlace | None, tried: set[str], route: Route, requeued_until: float | None
     ) -> tuple[Lease, str | None]:
-        """The conversation's own instance when it can serve in time, else any instance."""
+        """The conversation's own instance when it can serve in time, else any instance; a
+        request the site refused waits at the head of the queue until `requeued_until`."""
+        dispatcher = self._pool.dispatcher
         if place is not None:
-            lease = await self._pool.dispatcher.acquire_on(place.instance_id, self._affinity_wait_s)
+            lease = await dispatcher.acquire_on(place.instance_id, self._affinity_wait_s)
             if lease is not None:
                 return lease, place.evaluation_id
         # Known before any wait, so a stream that starts while queued still names it.
-        route.strategy = self._pool.dispatcher.strategy.name
-        return await self._pool.dispatcher.acquire(tried), None
+        route.strategy = dispatcher.strategy.name
+        if requeued_until is None:
+            return await dispatcher.acquire(tried), None
+        left = max(0.0, requeued_until - time.monotonic())
+        return await dispatcher.acquire(tried, front=True, timeout_s=left), None
 
     async def run(self, job: ChatJob) -> AsyncGenerator[ClientEvent, None]:
         """The job's events; each is folded into `job.answer` before it is passed on."""
         route = job.route
         tried: set[str] = set()
         place = self._affinity.take(job.turns) if self._affinity is not None else None
+        requeued_until: float | None = None  # set by the first refusal of the site
         while True:
-            lease, continue_id = await self._lease(place, tried, route)
+            lease, continue_id = await self._lease(place, tried, route, requeued_until)
             place = None  # one try in the conversation's chat; a retry starts a new chat
             route.attempts += 1
             route.strategy = lease.strategy
@@ -119,7 +129,17 @@ class CompletionRunner:
                         yield event
                 self._remember(job)
                 return
-            except (RetryElsewhere, CoolDown, NeedsAttention) as err:
+            except (CoolDown, TokenRefused) as err:
+                # Refused on account of the identity, not the request: back to the head of
+                # the queue for the next identity with a slot (not counted as a retry).
+                route.error_label = err.label
+                if emitted:
+                    raise
+                route.failovers.append(f"{lease.instance.id}: {err.label}")
+                if requeued_until is None:
+                    requeued_until = time.monotonic() + self._pool.dispatcher.queue_timeout_s
+                log.info("the site refused %s; the request waits for a slot", lease.instance.id)
+            except (RetryElsewhere, NeedsAttention) as err:
                 route.error_label = err.label
                 if emitted or route.attempts > self.max_retries:
                     raise
@@ -144,8 +164,11 @@ class CompletionRunner:
         try:
             if inst.transport is None:
                 raise InstanceFailed(f"{inst.id}: no page", instance_id=inst.id)
+            inst.pace.sent()  # counted whatever the answer: the site saw the attempt
             stream = await inst.transport.open(send)
             inst.note_evaluation(stream.evaluation_id)
+            if (header := parse_ratelimit(stream.head.ratelimit)) is not None:
+                inst.pace.rate_limit(header)
             job.route.evaluation_id = stream.evaluation_id
             if self._affinity is not None:
                 job.route.affinity = "hit" if stream.continued else "miss"
@@ -157,6 +180,7 @@ class CompletionRunner:
                 async for event in events:
                     yield event
             ok = True
+            inst.pace.succeeded()
         except UpstreamError as err:
             self._on_failure(inst, err)
             raise
@@ -193,8 +217,15 @@ class CompletionRunner:
         self._pool.on_upstream_error(err.label)
         if isinstance(err, SiteUiMismatch):
             self._pool.mark_broken(inst, err.message)
+        elif isinstance(err, PromptFailed):
+            inst.pace.refused(Refusal.PROMPT_FAILED)
+            self._pool.rest(inst, f"penalised: {err.message}")
+        elif isinstance(err, TokenRefused):
+            inst.pace.refused(Refusal.RECAPTCHA)
+            self._pool.rest(inst, f"penalised: {err.message}")
         elif isinstance(err, CoolDown):
-            self._pool.cool_down(inst, err.retry_after_s, err.message)
+            inst.pace.refused(Refusal.RATE_LIMITED, err.retry_after_s)
+            self._pool.rest(inst, err.message)
         elif isinstance(err, NeedsAttention):
             self._pool.park(inst, err.message)
         elif isinstance(err, SessionRejected):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from email.utils import parsedate_to_datetime
 
 from ..errors import (
     ContentRejected,
@@ -10,12 +12,13 @@ from ..errors import (
     Forbidden,
     NeedsAttention,
     PayloadTooLarge,
+    PromptFailed,
     SessionRejected,
     TokenRefused,
     UpstreamError,
     UpstreamServerError,
 )
-from .protocol import CHALLENGE_MARKERS, ERROR_RECAPTCHA
+from .protocol import CHALLENGE_MARKERS, ERROR_PROMPT_FAILED, ERROR_RECAPTCHA
 
 DEFAULT_RETRY_AFTER_S = 30.0
 
@@ -35,11 +38,19 @@ def _message(body: str) -> str:
     return body.strip()[:200]
 
 
-def parse_retry_after(value: str | None) -> float:
-    try:
-        return max(1.0, float(value)) if value else DEFAULT_RETRY_AFTER_S
-    except ValueError:
+def parse_retry_after(value: str | None, now: float | None = None) -> float:
+    """Seconds from a `Retry-After` header (seconds or an HTTP date); at least 1 s."""
+    if not value:
         return DEFAULT_RETRY_AFTER_S
+    try:
+        return max(1.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return DEFAULT_RETRY_AFTER_S
+    return max(1.0, when - (time.time() if now is None else now))
 
 
 def classify_failure(
@@ -51,6 +62,12 @@ def classify_failure(
         return NeedsAttention(
             f"{instance_id}: the site shows a challenge page", instance_id=instance_id
         )
+    if status == 429 and ERROR_PROMPT_FAILED in msg.lower():
+        return PromptFailed(
+            f"{instance_id}: the site refused the prompt ({msg}): identity flagged",
+            retry_after_s=parse_retry_after(retry_after),
+            instance_id=instance_id,
+        )
     if status == 429:
         return CoolDown(
             f"{instance_id}: rate limited by the site ({msg})",
@@ -59,7 +76,7 @@ def classify_failure(
         )
     if status == 401:
         return SessionRejected(f"{instance_id}: session rejected: {msg}", instance_id=instance_id)
-    if status == 403 and ERROR_RECAPTCHA in msg:
+    if status == 403 and ERROR_RECAPTCHA in msg.lower():
         return TokenRefused(f"{instance_id}: forbidden: {msg}", instance_id=instance_id)
     if status == 403:
         return Forbidden(f"{instance_id}: forbidden: {msg}", instance_id=instance_id)

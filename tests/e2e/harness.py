@@ -63,6 +63,9 @@ def write_config(folder: Path, overrides: dict[str, Any]) -> Path:
         "storage": {"path": str(folder / "data")},
         "autoscale": {"enabled": False},
         "health": {"interval_s": 1, "probe_timeout_s": 2},
+        # Unpaced unless a test asks (the real site's 45 s per send would stall every test);
+        # penalties still apply, kept short.
+        "pacing": {"enabled": False, "penalty_s": 5, "penalty_max_s": 20},
     }
     for section, values in overrides.items():
         data[section] = {**data.get(section, {}), **values}

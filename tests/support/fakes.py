@@ -237,6 +237,8 @@ def make_pool(
         "warm_spares": spares,
         **sections.pop("pool", {}),
     }
+    # Unpaced unless a test asks: the real site's 45 s between sends would stall every test.
+    sections.setdefault("pacing", {"enabled": False})
     config = make_config(pool=pool_section, **sections)
     return Pool(config, launcher, EventBus(), seed=7)  # type: ignore[arg-type]
 

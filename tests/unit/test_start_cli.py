@@ -74,3 +74,12 @@ def test_behind_a_proxy_loopback_counts_for_nothing(tmp_path: Path, caplog) -> N
     both = '{"server": {"behind_proxy": true}, "auth": {"api_keys": ["k"], "admin_key": "a"}}'
     check_exposure(_with(tmp_path, both))
     assert "trusting X-Forwarded-For/-Proto from 127.0.0.1" in caplog.text
+
+
+def test_the_demo_paces_on_a_small_scale_and_the_real_site_keeps_its_values(
+    tmp_path: Path,
+) -> None:
+    demo = _config(tmp_path, "--demo")
+    assert demo.pacing.min_interval_s == 3 and demo.pacing.penalty_s == 15
+    real = _config(tmp_path)
+    assert real.pacing.min_interval_s == 45 and real.pacing.penalty_s == 1200

@@ -186,3 +186,12 @@ async def test_len_counts_only_pending_waiters() -> None:
 )
 def test_retry_after_s(position: int, mean: float | None, slots: int, expected: float) -> None:
     assert retry_after_s(position, mean, slots) == pytest.approx(expected)
+
+
+async def test_a_requeued_waiter_goes_to_the_head_even_when_the_queue_is_full() -> None:
+    q = WaitQueue(1)
+    behind = q.enqueue()
+    head = q.enqueue(front=True)
+    assert q.position(head) == 1 and q.position(behind) == 2
+    with pytest.raises(QueueFull):
+        q.enqueue()

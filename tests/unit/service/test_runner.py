@@ -8,9 +8,9 @@ import pytest
 
 from modules.errors import (
     ContentRejected,
-    CoolDown,
     InstanceFailed,
     NeedsAttention,
+    NoPacedSlot,
     NoUsableInstance,
     StreamCut,
     UpstreamServerError,
@@ -213,10 +213,13 @@ async def test_a_timeout_while_reading_is_retried_elsewhere() -> None:
     await pool.close()
 
 
-async def test_cool_down_keeps_the_retry_after_of_the_site() -> None:
-    launcher, pool, runner = await _setup(1, max_retries=0)
+async def test_a_429_past_the_queue_timeout_tells_the_client_the_sites_wait() -> None:
+    launcher = FakeLauncher()
+    pool = await ready_pool(launcher, 1, queue={"timeout_s": 5})
+    runner = CompletionRunner(pool, max_retries=0)
     launcher.transport("i-1").script(failure(429, retry_after="12"))
-    with pytest.raises(CoolDown) as err:
+    with pytest.raises(NoPacedSlot) as err:
         await _run(runner, make_job())
-    assert err.value.retry_after_s == 12
+    assert 11 <= err.value.retry_after_s <= 12
+    assert pool.instances["i-1"].base_state is State.COOLING_DOWN
     await pool.close()
