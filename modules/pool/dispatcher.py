@@ -126,7 +126,8 @@ class Dispatcher:
         try:
             waiter = self.queue.enqueue(front=front)
         except QueueFull:
-            await self._first_measurement()
+            if not self.paced_wait_s(len(self.queue) + 1):  # a paced slot needs no measurement
+                await self._first_measurement()
             raise QueueFullError(
                 "All instances are busy and the queue is full; retry later.",
                 retry_after_s=self.retry_after(len(self.queue) + 1),
