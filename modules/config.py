@@ -92,6 +92,13 @@ class AuthConfig(_Section):
 class ArenaUiConfig(_Section):
     chat_path: str = Field(site_ui.CHAT_PATH, description="Path of a new direct chat page.")
     model_param: str = Field(site_ui.MODEL_PARAM, description="Query parameter naming the model.")
+    side_by_side_path: str = Field(
+        site_ui.SIDE_BY_SIDE_PATH, description="Path of a new side-by-side battle page."
+    )
+    model_b_param: str = Field(
+        site_ui.MODEL_B_PARAM, description="Query parameter naming the side-by-side model b."
+    )
+    battle_path: str = Field(site_ui.BATTLE_PATH, description="Path of a new blind battle page.")
     composer: str = Field("", description="CSS selector of the message box; empty: found.")
     submit: site_ui.Submit = Field("enter", description="Send with Enter or the send button.")
     send_button: str = Field("", description="CSS selector of the send button; empty: found.")

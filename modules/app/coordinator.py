@@ -160,9 +160,10 @@ class Coordinator(CoordinatorViews):
         if not self.accepting:
             raise ShuttingDown("The bridge is shutting down.", retry_after_s=5)
         arena = self.config.arena
-        model = await self.catalog.resolve(request.model, arena.page_load_timeout_s)
+        wait_s = arena.page_load_timeout_s
+        model, matchup = await self.catalog.resolve_request(request.model, wait_s)
         turns = to_chat_turns(request, model, image_policy(arena))
-        job = ChatJob(request, model, turns, on_finish=self.obs.record_request)
+        job = ChatJob(request, model, turns, on_finish=self.obs.record_request, matchup=matchup)
         tag_task(request_id=job.id)  # this request's log lines name it in the console
         if self.config.logging.log_prompts:  # off by default: prompts are private
             text = turns[-1].text[:2000]  # private: stderr only, never the console or the feed

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..upstream.body import ChatTurn
+from ..upstream.matchup import Matchup
 from ..upstream.models import ArenaModel
 
 
@@ -20,6 +21,8 @@ class SendRequest:
     turns: tuple[ChatTurn, ...]
     # None starts a new chat; an id adds this turn to that upstream conversation.
     continue_evaluation_id: str | None = None
+    # A battle mode: two models answer (b's lines come in the same stream); None is direct.
+    matchup: Matchup | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,7 +115,7 @@ class ComposeTransport:
         ]
         composer = Composer(self._session, tab.page, self._ui)
         if not continued:
-            url = self._ui.chat_url(self.origin, send.model.public_name)
+            url = self._ui.chat_url(self.origin, send.model.public_name, send.matchup)
             await composer.open_chat(url, self._load_s)
         box = await composer.find(self._load_s)
         if images:

@@ -22,9 +22,11 @@ class FetchTransport:
 
     async def open(self, send: SendRequest) -> RelayStream:
         if send.continue_evaluation_id is None:
-            call = build_create_evaluation(send.turns, send.model)
+            call = build_create_evaluation(send.turns, send.model, matchup=send.matchup)
         else:
-            call = build_post_to_evaluation(send.continue_evaluation_id, send.turns, send.model)
+            call = build_post_to_evaluation(
+                send.continue_evaluation_id, send.turns, send.model, send.matchup
+            )
         stream_id = uuid.uuid4().hex[:16]  # unique within the page; no shared counter
         body = body_to_text(call.body) if call.body is not None else None
         clock = RelayClock(self._deadlines, self._page.owner)

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..app.coordinator import Coordinator
 from ..errors import BridgeError
+from ..openai_api.matchup_id import check_matchup_request
 from ..openai_api.schema import ChatCompletionRequest
 from ..openai_api.surfaces import Surface
 from ..service.agent_call import AgentCall
@@ -31,6 +32,7 @@ async def respond(
 ) -> Response:
     """Submit `req` and answer in the surface's stream format or as one JSON body."""
     client = (user_agent(request), endpoint_of(request.url.path))
+    check_matchup_request(req, client[1])
     call = await AgentCall.open(coord.submit, req, client)
     if req.stream:
         config = coord.config

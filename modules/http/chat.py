@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ..errors import BadRequest
+from ..openai_api.battle_output import arena_opening
 from ..openai_api.chat_output import ChatChunks, chat_completion
 from ..openai_api.chunks import ChunkBuilder
 from ..openai_api.schema import validate_request
@@ -38,9 +39,11 @@ async def chat_completions(request: Request, coord: CoordinatorDep) -> Response:
 
     def surface(call: AgentCall) -> ChatSurface:
         builder = ChunkBuilder(req.model, call.id)
-        return ChatSurface(ChatChunks(builder, fmt, req.include_usage))
+        arena = arena_opening(call.job.model, call.job.matchup)
+        return ChatSurface(ChatChunks(builder, fmt, req.include_usage, arena))
 
     def body(call: AgentCall) -> dict[str, Any]:
-        return chat_completion(call.answer, fmt, req.model, call.usage(), call.id)
+        arena = arena_opening(call.job.model, call.job.matchup)
+        return chat_completion(call.answer, fmt, req.model, call.usage(), call.id, arena)
 
     return await respond(request, coord, req, surface, body)

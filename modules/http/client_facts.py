@@ -10,6 +10,8 @@ from typing import Any
 from fastapi import Request
 
 from ..observability.records import RequestRecord
+from ..openai_api.matchup_id import well_formed_matchup
+from ..upstream.protocol import MODE_DIRECT
 
 _ENDPOINTS = {
     "/v1/chat/completions": "chat",
@@ -62,12 +64,21 @@ def record_refusal(request: Request, status: int, label: str, body: dict[str, An
             error=body["error"]["message"],
             user_agent=user_agent(request),
             endpoint=endpoint_of(request.url.path),
+            mode=_mode(request),
         )
     )
+
+
+def _mode(request: Request) -> str:
+    ask = well_formed_matchup(getattr(request.state, "openai_model", ""))
+    return ask.mode if ask is not None else MODE_DIRECT
 
 
 def _model_label(request: Request, coordinator: Any) -> str:
     # Only names the catalog knows become labels: a client's typo must not grow /metrics.
     name = getattr(request.state, "openai_model", "")
     known = {m.public_name for m in coordinator.catalog.list()}
+    ask = well_formed_matchup(name)
+    if ask is not None and all(n in known for n in ask.names):
+        return name  # `battle`, or side-by-side of two known models
     return name if name in known else _UNKNOWN_MODEL

@@ -25,6 +25,7 @@ REQUEST_COLUMNS: tuple[str, ...] = (
     "failovers",
     "error",
     "affinity",
+    "mode",
 )
 # Columns added after the first release: (name, SQL type with default), for old files.
 ADDED_REQUEST_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -34,6 +35,7 @@ ADDED_REQUEST_COLUMNS: tuple[tuple[str, str], ...] = (
     ("failovers", "TEXT NOT NULL DEFAULT ''"),
     ("error", "TEXT"),
     ("affinity", "TEXT"),
+    ("mode", "TEXT NOT NULL DEFAULT 'direct'"),
 )
 EVENT_COLUMNS: tuple[str, ...] = (
     "ts",
@@ -75,7 +77,8 @@ CREATE TABLE IF NOT EXISTS requests (
     endpoint TEXT NOT NULL DEFAULT '',
     failovers TEXT NOT NULL DEFAULT '',
     error TEXT,
-    affinity TEXT
+    affinity TEXT,
+    mode TEXT NOT NULL DEFAULT 'direct'
 );
 CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts);
 CREATE INDEX IF NOT EXISTS requests_model ON requests (model);

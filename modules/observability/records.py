@@ -40,6 +40,7 @@ class RequestRecord:
     failovers: str = ""  # "i-1: 5xx; i-2: timeout": instances given up on, and why
     error: str | None = None  # the error message as the client saw it
     affinity: str | None = None  # "hit": continued the conversation's own chat; "miss"
+    mode: str = "direct"  # direct, side-by-side or battle (two models answered)
 
     @property
     def is_error(self) -> bool:

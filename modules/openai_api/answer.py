@@ -1,4 +1,4 @@
-"""What the model answered, folded from stream events into OpenAI terms; pure."""
+"""What the model (participant a) answered, folded from stream events into OpenAI terms; pure."""
 
 from __future__ import annotations
 
@@ -46,7 +46,9 @@ class Answer:
     content_length: int = 0
 
     def add(self, event: ClientEvent) -> None:
-        """Fold one event in."""
+        """Fold one event of participant a in (b's answer is the battle extension's)."""
+        if event.participant != "a":
+            return
         match event:
             case TextDelta(text=text):
                 self._append(text)

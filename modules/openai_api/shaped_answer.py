@@ -7,6 +7,7 @@ from typing import Any, assert_never
 
 from modules.openai_api.answer import image_markdown, url_citations
 from modules.openai_api.answer_shaper import AnswerShaper, Finished, Piece
+from modules.openai_api.battle_output import ArenaDelta, ArenaFold, battle_outputs
 from modules.openai_api.chunks import estimate_tokens
 from modules.openai_api.tool_parse import ToolCall
 from modules.upstream.events import (
@@ -26,12 +27,15 @@ class Annotations:
     items: tuple[dict[str, Any], ...]
 
 
-Output = Piece | Annotations
+Output = Piece | Annotations | ArenaDelta
 
 
 def event_outputs(event: ClientEvent, shaper: AnswerShaper, cited_up_to: int) -> list[Output]:
     """What the client may see now for one upstream event (citations cite the text sent
-    so far, `cited_up_to` characters; images are markdown in the answer text)."""
+    so far, `cited_up_to` characters; images are markdown in the answer text). Participant
+    b of a battle, and revealed model names, go to the battle extension, unshaped."""
+    if (side := battle_outputs(event)) is not None:
+        return list(side)
     match event:
         case TextDelta(text=text):
             return list(shaper.text(text))
@@ -57,10 +61,13 @@ class ShapedAnswer:
     annotations: list[dict[str, Any]] = field(default_factory=list)
     calls: tuple[ToolCall, ...] = ()
     finish_reason: str = "stop"
+    arena: ArenaFold = field(default_factory=ArenaFold)  # battles: b's answer, model names
 
     def add(self, output: Output) -> None:
         """Fold one released output in."""
-        if isinstance(output, Annotations):
+        if isinstance(output, ArenaDelta):
+            self.arena.add(output)
+        elif isinstance(output, Annotations):
             self.annotations.extend(output.items)
         elif output.kind == "text":
             self.content.append(output.text)
@@ -87,4 +94,5 @@ class ShapedAnswer:
     def completion_tokens(self) -> int:
         """Estimated tokens of everything the model produced for the client."""
         produced = self.text + self.reasoning_text + "".join(c.arguments for c in self.calls)
+        produced += self.arena.text()
         return estimate_tokens(produced)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from modules.errors import BridgeError
+from modules.openai_api.answer_shaper import Piece
 from modules.openai_api.anthropic_messages import message_object, stream_events
 from modules.openai_api.chat_output import ChatChunks
 from modules.openai_api.errors import error_reply
 from modules.openai_api.legacy_completions import text_chunk
 from modules.openai_api.responses_events import ResponseBuilder, responses_usage
-from modules.openai_api.shaped_answer import Annotations, Output, ShapedAnswer
+from modules.openai_api.shaped_answer import Output, ShapedAnswer
 
 Payload = tuple[str | None, dict[str, Any]]
 
@@ -69,7 +70,7 @@ class CompletionsSurface:
         return [(None, text_chunk(self._model, self._echo, None, self._id))] if self._echo else []
 
     def chunks(self, output: Output) -> list[Payload]:
-        if isinstance(output, Annotations) or output.kind != "text":
+        if not isinstance(output, Piece) or output.kind != "text":
             return []
         return [(None, text_chunk(self._model, output.text, None, self._id))]
 
@@ -92,8 +93,8 @@ class ResponsesSurface:
         return self._named(self.builder.start())
 
     def chunks(self, output: Output) -> list[Payload]:
-        if isinstance(output, Annotations):
-            return []
+        if not isinstance(output, Piece):
+            return []  # citations and the battle extension have no Responses events here
         if output.kind == "reasoning":
             return self._named(self.builder.reasoning(output.text))
         return self._named(self.builder.text(output.text))

@@ -27,9 +27,11 @@ class ChatPlace:
     evaluation_id: str
 
 
-def conversation_key(turns: Sequence[ChatTurn]) -> str:
-    """A digest of the turns; outer whitespace is ignored (clients trim replies)."""
-    digest = hashlib.sha256()
+def conversation_key(turns: Sequence[ChatTurn], lane: str = "") -> str:
+    """A digest of the turns under a lane (the model id asked for: a follow-up under another
+    model, or a direct chat vs a battle, never types into the other's chat); outer
+    whitespace is ignored (clients trim replies)."""
+    digest = hashlib.sha256(lane.encode() + b"\x02")
     for turn in turns:
         digest.update(turn.role.encode())
         digest.update(b"\x00" + turn.text.strip().encode() + b"\x00")
@@ -53,19 +55,21 @@ class AffinityMap:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def remember(self, turns: Sequence[ChatTurn], reply: str, place: ChatPlace) -> None:
+    def remember(
+        self, turns: Sequence[ChatTurn], reply: str, place: ChatPlace, lane: str = ""
+    ) -> None:
         """After an answer: these turns plus the reply now live in `place`."""
-        key = conversation_key([*turns, ChatTurn("assistant", reply)])
+        key = conversation_key([*turns, ChatTurn("assistant", reply)], lane)
         self._entries[key] = (place, self._clock() + self._ttl_s)
         self._entries.move_to_end(key)
         while len(self._entries) > self._max:
             self._entries.popitem(last=False)
 
-    def take(self, turns: Sequence[ChatTurn]) -> ChatPlace | None:
+    def take(self, turns: Sequence[ChatTurn], lane: str = "") -> ChatPlace | None:
         """The place of the conversation these turns continue (removed: used once)."""
         if len(turns) < 3 or turns[-1].role != "user":
             return None
-        entry = self._entries.pop(conversation_key(turns[:-1]), None)
+        entry = self._entries.pop(conversation_key(turns[:-1], lane), None)
         if entry is None or entry[1] <= self._clock():
             return None
         return entry[0]

@@ -22,7 +22,9 @@ from ..openai_api.errors import INTERNAL_MESSAGE
 from ..openai_api.schema import ChatCompletionRequest
 from ..upstream.body import ChatTurn
 from ..upstream.events import ClientEvent
+from ..upstream.matchup import Matchup
 from ..upstream.models import ArenaModel
+from ..upstream.protocol import MODE_DIRECT
 
 CLIENT_CLOSED = (499, "client_closed")  # status and label of a request whose client left
 
@@ -66,11 +68,13 @@ class ChatJob:
         *,
         on_finish: Callable[[RequestRecord], Awaitable[None] | None],
         clock: Callable[[], float] = time.monotonic,
+        matchup: Matchup | None = None,
     ) -> None:
         self.id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
         self.request = request
         self.model = model
         self.turns = tuple(turns)
+        self.matchup = matchup  # a battle mode: b answers too (its events say participant b)
         self.clock = clock
         self.started = clock()
         self.route = Route()
@@ -131,6 +135,7 @@ class ChatJob:
             error_type=err.openai_type if isinstance(err, BridgeError) else None,
             user_agent=self.user_agent,
             endpoint=self.endpoint,
+            mode=self.matchup.mode if self.matchup else MODE_DIRECT,
         )
         self._durable = self._on_finish(self.record)
 

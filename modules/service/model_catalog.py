@@ -6,7 +6,9 @@ import asyncio
 import logging
 from pathlib import Path
 
-from ..errors import ModelNotFound
+from ..errors import BadRequest, ModelNotFound
+from ..openai_api.matchup_id import parse_model_id
+from ..upstream.matchup import Matchup, blind_battle, side_by_side
 from ..upstream.models import ArenaModel, load_models, parse_initial_models, save_models
 
 log = logging.getLogger(__name__)
@@ -53,16 +55,43 @@ class ModelCatalog:
 
     async def resolve(self, name: str, wait_s: float) -> ArenaModel:
         """The model called `name`; waits briefly for a first page load if none is known."""
+        await self._first_list(wait_s)
+        model = self._models.get(name)
+        if model is None:
+            raise unknown_model(name)
+        return model
+
+    async def resolve_request(self, name: str, wait_s: float) -> tuple[ArenaModel, Matchup | None]:
+        """Model a and the battle mode a request's model id asks for (None: direct chat)."""
+        ask = parse_model_id(name)
+        if ask is None:
+            return await self.resolve(name, wait_s), None
+        if not ask.names:
+            return blind_battle()
+        await self._first_list(wait_s)
+        missing = [n for n in ask.names if n not in self._models]
+        if missing:
+            raise BadRequest(
+                f"The model '{missing[0][:100]}' named in the model id does not exist.",
+                param="model",
+                code="model_not_found",
+            )
+        a, b = (self._models[n] for n in ask.names)
+        if a.modality != b.modality:
+            raise BadRequest(
+                f"Side-by-side needs two models of one kind: '{a.public_name}' makes "
+                f"{a.modality}, '{b.public_name}' makes {b.modality}.",
+                param="model",
+            )
+        return side_by_side(a, b)
+
+    async def _first_list(self, wait_s: float) -> None:
         if not self._known.is_set():
             try:
                 async with asyncio.timeout(wait_s):
                     await self._known.wait()
             except TimeoutError:
                 pass
-        model = self._models.get(name)
-        if model is None:
-            raise unknown_model(name)
-        return model
 
 
 def unknown_model(name: str) -> ModelNotFound:

@@ -108,7 +108,8 @@ class CompletionRunner:
         """The job's events; each is folded into `job.answer` before it is passed on."""
         route = job.route
         tried: set[str] = set()
-        place = self._affinity.take(job.turns) if self._affinity is not None else None
+        lane = job.request.model  # a chat continues only under the model id that began it
+        place = self._affinity.take(job.turns, lane) if self._affinity is not None else None
         requeued_until: float | None = None  # set by the first refusal of the site
         while True:
             lease, continue_id = await self._lease(place, tried, route, requeued_until)
@@ -121,7 +122,7 @@ class CompletionRunner:
             try:
                 # aclosing: when the client leaves, the attempt's finally (which frees the
                 # slot and aborts the page's fetch) runs now, not at garbage collection.
-                send = SendRequest(job.model, job.turns, continue_id)
+                send = SendRequest(job.model, job.turns, continue_id, job.matchup)
                 async with aclosing(self._attempt(lease, job, send)) as attempt:
                     async for event in attempt:
                         emitted = True
@@ -152,7 +153,7 @@ class CompletionRunner:
         route = job.route
         if self._affinity is not None and route.instance_id and route.evaluation_id:
             place = ChatPlace(route.instance_id, route.evaluation_id)
-            self._affinity.remember(job.turns, job.answer.text, place)
+            self._affinity.remember(job.turns, job.answer.text, place, job.request.model)
 
     async def _attempt(
         self, lease: Lease, job: ChatJob, send: SendRequest

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from modules.errors import BadRequest
 from modules.upstream import protocol
 from modules.upstream.ids import uuid7
+from modules.upstream.matchup import Matchup
 from modules.upstream.models import ArenaModel
 
 Role = Literal["system", "user", "assistant"]
@@ -46,18 +47,23 @@ class UpstreamCall:
 
 
 def build_create_evaluation(
-    turns: Sequence[ChatTurn], model: ArenaModel, *, session_id: str | None = None
+    turns: Sequence[ChatTurn],
+    model: ArenaModel,
+    *,
+    session_id: str | None = None,
+    matchup: Matchup | None = None,
 ) -> UpstreamCall:
     """Build the call that starts a new conversation carrying the full history."""
-    return _build("POST", protocol.CREATE_EVALUATION_PATH, session_id or uuid7(), turns, model)
+    path = protocol.CREATE_EVALUATION_PATH
+    return _build("POST", path, session_id or uuid7(), turns, model, matchup)
 
 
 def build_post_to_evaluation(
-    session_id: str, turns: Sequence[ChatTurn], model: ArenaModel
+    session_id: str, turns: Sequence[ChatTurn], model: ArenaModel, matchup: Matchup | None = None
 ) -> UpstreamCall:
     """Build the call that adds a turn to an existing conversation."""
     path = protocol.POST_TO_EVALUATION_PATH.format(session_id=session_id)
-    return _build("POST", path, session_id, turns, model)
+    return _build("POST", path, session_id, turns, model, matchup)
 
 
 def body_to_text(body: dict[str, Any]) -> str:
@@ -66,7 +72,12 @@ def body_to_text(body: dict[str, Any]) -> str:
 
 
 def _build(
-    method: str, path: str, session_id: str, turns: Sequence[ChatTurn], model: ArenaModel
+    method: str,
+    path: str,
+    session_id: str,
+    turns: Sequence[ChatTurn],
+    model: ArenaModel,
+    matchup: Matchup | None,
 ) -> UpstreamCall:
     if not turns or turns[-1].role != "user":
         raise BadRequest("The last message must be a user message.", param="messages")
@@ -84,10 +95,10 @@ def _build(
     messages.append(message(user_id, turns[-1], parent, protocol.STATUS_PENDING))
     placeholder = ChatTurn("assistant", "")
     messages.append(message(model_msg_id, placeholder, user_id, protocol.STATUS_PENDING))
-    body = {
+    body: dict[str, Any] = {
         "id": session_id,
-        "mode": protocol.MODE_DIRECT,
-        "modelAId": model.id,
+        "mode": matchup.mode if matchup else protocol.MODE_DIRECT,
+        "modelAId": model.id or None,  # none in a blind battle: the site assigns both
         "userMessageId": user_id,
         "modelAMessageId": model_msg_id,
         "modelBMessageId": uuid7(),
@@ -95,6 +106,8 @@ def _build(
         "modality": model.modality,
         protocol.PAGE_TOKEN_FIELD: None,  # the page's own code fills it; the bridge never does
     }
+    if matchup is not None and matchup.model_b is not None:
+        body[protocol.MODEL_B_ID_FIELD] = matchup.model_b.id
     return UpstreamCall(method, path, body, session_id, user_id, model_msg_id)
 
 
@@ -115,7 +128,7 @@ def _message(
         ],
         "parentMessageIds": [parent] if parent else [],
         "participantPosition": "a",
-        "modelId": model.id if turn.role == "assistant" else None,
+        "modelId": (model.id or None) if turn.role == "assistant" else None,
         "evaluationSessionId": session_id,
         "status": status,
         "failureReason": None,

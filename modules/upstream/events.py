@@ -49,10 +49,11 @@ class StreamErrorEvent:
 
 @dataclass(frozen=True, slots=True)
 class Finish:
-    """End of one participant's answer (`ad:`)."""
+    """End of one participant's answer (`ad:`); battles name the model that answered."""
 
     raw_reason: str
     participant: str = "a"
+    model_name: str | None = None  # the revealed public name (battle modes), if any
 
     @property
     def openai_reason(self) -> str:

@@ -48,11 +48,16 @@ def _error_message(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _finish_reason(value: object) -> str:
+def _finish(value: object, participant: str) -> Finish:
     if not isinstance(value, dict):
         raise _BadPayload(f"expected a JSON object, got {type(value).__name__}")
-    reason = value.get("finishReason", "unknown")
-    return reason if isinstance(reason, str) else "unknown"
+    reason = value.get(protocol.FINISH_REASON_FIELD, "unknown")
+    name = value.get(protocol.FINISH_MODEL_NAME_FIELD)
+    return Finish(
+        reason if isinstance(reason, str) else "unknown",
+        participant,
+        name if isinstance(name, str) and name else None,
+    )
 
 
 _BUILDERS: dict[str, Callable[[object, str], StreamEvent]] = {
@@ -61,7 +66,7 @@ _BUILDERS: dict[str, Callable[[object, str], StreamEvent]] = {
     protocol.KIND_IMAGE: lambda v, p: ImageOutput(_image_urls(v), p),
     protocol.KIND_CITATION: lambda v, p: Citation(v, p),
     protocol.KIND_ERROR: lambda v, p: StreamErrorEvent(_error_message(v), p),
-    protocol.KIND_FINISH: lambda v, p: Finish(_finish_reason(v), p),
+    protocol.KIND_FINISH: _finish,
 }
 
 

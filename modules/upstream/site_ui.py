@@ -13,9 +13,16 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlencode
 
+from modules.upstream.matchup import Matchup
+
 # Chat page of a new direct chat, and the query parameter that preselects the model.
 CHAT_PATH = "/text/direct"
 MODEL_PARAM = "model_a"
+# Battle pages (assumed by analogy with /text/direct; SPEC names the modes, not the pages):
+# side-by-side preselects both models, a blind battle names none.
+SIDE_BY_SIDE_PATH = "/text/side-by-side"
+MODEL_B_PARAM = "model_b"
+BATTLE_PATH = "/text/battle"
 # How a message is sent: Enter in the composer (as a person types), or the send button.
 SUBMIT_ENTER = "enter"
 SUBMIT_BUTTON = "button"
@@ -87,6 +94,9 @@ class SiteUi:
 
     chat_path: str = CHAT_PATH
     model_param: str = MODEL_PARAM
+    side_by_side_path: str = SIDE_BY_SIDE_PATH
+    model_b_param: str = MODEL_B_PARAM
+    battle_path: str = BATTLE_PATH
     composer: str = ""
     submit: Submit = "enter"
     send_button: str = ""
@@ -94,7 +104,15 @@ class SiteUi:
     gate_marker: str = GATE_MARKER
     send_timeout_s: float = SEND_TIMEOUT_S
 
-    def chat_url(self, origin: str, model_public_name: str) -> str:
-        """The page of a new chat with this model preselected."""
-        query = urlencode({self.model_param: model_public_name})
-        return f"{origin.rstrip('/')}{self.chat_path}?{query}"
+    def chat_url(self, origin: str, model_public_name: str, matchup: Matchup | None = None) -> str:
+        """The page of a new chat with its model(s) preselected (none in a blind battle)."""
+        base = origin.rstrip("/")
+        if matchup is None:
+            return f"{base}{self.chat_path}?{urlencode({self.model_param: model_public_name})}"
+        if matchup.model_b is None:
+            return f"{base}{self.battle_path}"
+        query = {
+            self.model_param: model_public_name,
+            self.model_b_param: matchup.model_b.public_name,
+        }
+        return f"{base}{self.side_by_side_path}?{urlencode(query)}"

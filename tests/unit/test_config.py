@@ -9,6 +9,8 @@ import pytest
 
 from modules.config import load_config, parse_config, with_overrides
 from modules.errors import ConfigError
+from modules.upstream.matchup import blind_battle, side_by_side
+from modules.upstream.models import ArenaModel
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,3 +114,21 @@ def test_deadlines_must_fit_in_the_total_and_ui_overrides_reach_the_adapter() ->
     adapter = ui.adapter()
     assert adapter.composer == "#box"
     assert adapter.chat_url("https://arena.ai/", "gpt x") == "https://arena.ai/chat?model_a=gpt+x"
+
+
+def test_battle_pages_come_from_arena_ui() -> None:
+    ui = {"side_by_side_path": "/sbs", "model_b_param": "b", "battle_path": "/blind"}
+    adapter = parse_config({"arena": {"ui": ui}}).arena.ui.adapter()
+    x = ArenaModel("id-x", "x y")
+    z = ArenaModel("id-z", "z")
+    model_a, matchup = side_by_side(x, z)
+    assert adapter.chat_url("https://arena.ai", "x y", matchup) == (
+        "https://arena.ai/sbs?model_a=x+y&b=z"
+    )
+    assert adapter.chat_url("https://arena.ai/", "battle", blind_battle()[1]) == (
+        "https://arena.ai/blind"
+    )
+    default = parse_config({}).arena.ui.adapter()
+    assert default.chat_url("https://arena.ai", "x", matchup).startswith(
+        "https://arena.ai/text/side-by-side?model_a=x&model_b=z"
+    )

@@ -11,7 +11,9 @@ from modules.observability.history_sql import SCHEMA
 from tests.unit.observability.test_history import NOW, _rec, _store
 
 OLD_SCHEMA = SCHEMA.replace(
-    ",\n    failovers TEXT NOT NULL DEFAULT '',\n    error TEXT,\n    affinity TEXT\n", "\n"
+    ",\n    failovers TEXT NOT NULL DEFAULT '',\n    error TEXT,\n    affinity TEXT,\n"
+    "    mode TEXT NOT NULL DEFAULT 'direct'\n",
+    "\n",
 )
 
 
@@ -33,12 +35,14 @@ async def test_old_rows_stay_and_new_rows_carry_their_details(tmp_path: Path) ->
         failovers="i-1: 5xx; i-2: timeout",
         error="upstream said no",
         affinity="hit",
+        mode="battle",
     )
     store.record_request(new)
     assert store.flush()
     rows = {r["request_id"]: r for r in await store.requests()}
     assert rows["old"]["failovers"] == "" and rows["old"]["error"] is None
     assert rows["old"]["affinity"] is None and rows["r1"]["affinity"] == "hit"
+    assert rows["old"]["mode"] == "direct" and rows["r1"]["mode"] == "battle"
     assert rows["r1"]["failovers"] == "i-1: 5xx; i-2: timeout"
     assert rows["r1"]["error"] == "upstream said no"
     store.close()

@@ -80,3 +80,10 @@ def test_least_recently_used_goes_first_beyond_the_bound() -> None:
     )
     got = m.take([ChatTurn("user", "q2"), ChatTurn("assistant", "a2"), ChatTurn("user", "x")])
     assert got == ChatPlace("i-1", "e2")
+
+
+def test_a_conversation_continues_only_under_the_model_id_that_began_it() -> None:
+    m = AffinityMap(10, 60)
+    m.remember(FIRST, "answer one", A, "battle")
+    assert m.take(follow("answer one"), "local-echo") is None
+    assert m.take(follow("answer one"), "battle") == A

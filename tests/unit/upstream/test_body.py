@@ -16,6 +16,7 @@ from modules.upstream.body import (
     build_create_evaluation,
     build_post_to_evaluation,
 )
+from modules.upstream.matchup import blind_battle, side_by_side
 from modules.upstream.models import ArenaModel
 
 CHAT = ArenaModel("model-chat-id", "chatty", "org", "prov", {"text": True}, {"text": True})
@@ -157,3 +158,24 @@ def test_public_api_is_exported() -> None:
 
     assert sorted(upstream.__all__) == upstream.__all__
     assert all(hasattr(upstream, name) for name in upstream.__all__)
+
+
+def test_side_by_side_names_both_models_and_the_mode() -> None:
+    other = ArenaModel("model-other-id", "other", "org", "prov", {}, {"text": True})
+    model, matchup = side_by_side(CHAT, other)
+    body = build_create_evaluation(TURNS, model, matchup=matchup).body
+    assert body["mode"] == protocol.MODE_SIDE_BY_SIDE
+    assert (body["modelAId"], body[protocol.MODEL_B_ID_FIELD]) == (
+        "model-chat-id",
+        "model-other-id",
+    )
+    follow = build_post_to_evaluation("s-1", TURNS, model, matchup).body
+    assert follow["mode"] == protocol.MODE_SIDE_BY_SIDE and follow[protocol.MODEL_B_ID_FIELD]
+
+
+def test_a_blind_battle_names_no_model() -> None:
+    model, matchup = blind_battle()
+    body = build_create_evaluation(TURNS, model, matchup=matchup).body
+    assert body["mode"] == protocol.MODE_BATTLE and body["modelAId"] is None
+    assert protocol.MODEL_B_ID_FIELD not in body and body["modality"] == "chat"
+    assert all(m["modelId"] is None for m in body["messages"])

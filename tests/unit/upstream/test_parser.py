@@ -179,3 +179,10 @@ def test_empty_chunks_are_harmless() -> None:
     assert parser.feed("") == []
     assert parser.feed("\r\n") == [TextDelta("x")]
     assert parser.finish() == []
+
+
+def test_battle_finish_lines_reveal_the_model() -> None:
+    line = 'bd:{"finishReason":"stop","modelId":"u-1","modelName":"local-poet"}'
+    assert parse_line(line) == Finish("stop", "b", "local-poet")
+    assert parse_line('ad:{"finishReason":"stop","modelName":""}') == Finish("stop", "a")
+    assert parse_line('ad:{"finishReason":"stop","modelName":7}') == Finish("stop", "a")
