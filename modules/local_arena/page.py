@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from ..upstream import protocol
-from .page_html import challenge_response, chat_html
+from .page_html import PageMode, challenge_response, chat_html
 from .recaptcha import ensure_visitor
 from .state import arena_state
 
@@ -20,18 +20,34 @@ TINY_PNG = base64.b64decode(
 )
 
 
-@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
-@router.api_route(protocol.CHAT_PAGE_PATH, methods=["GET", "HEAD"], response_class=HTMLResponse)
+# Each chat page and the mode its new chats start in.
+_PAGE_MODES = {
+    "/": protocol.MODE_DIRECT_BATTLE,
+    protocol.CHAT_PAGE_PATH: protocol.MODE_DIRECT_BATTLE,
+    protocol.SIDE_BY_SIDE_PAGE_PATH: protocol.MODE_SIDE_BY_SIDE,
+    protocol.BATTLE_PAGE_PATH: protocol.MODE_BATTLE,
+}
+
+
 async def chat_page(request: Request) -> Response:
-    """The chat page (model from `?model_a=`), or the challenge page for challenged visitors."""
+    """A chat page (models from `?model_a=` / `?model_b=`), or the challenge page."""
     state = arena_state(request)
     user = state.sessions.user_for(request.cookies)
     if state.knobs.challenges(user.id if user else None):
         return challenge_response()
-    model_a = request.query_params.get(protocol.CHAT_MODEL_PARAM)
-    response = HTMLResponse(chat_html(state.settings.models, model_a, state.knobs.legacy_protocol))
+    query = request.query_params
+    page = PageMode(
+        _PAGE_MODES[request.url.path],
+        query.get(protocol.CHAT_MODEL_PARAM),
+        query.get(protocol.CHAT_MODEL_B_PARAM),
+    )
+    response = HTMLResponse(chat_html(state.settings.models, page, state.knobs.legacy_protocol))
     ensure_visitor(request, response)
     return response
+
+
+for _path in _PAGE_MODES:
+    router.add_api_route(_path, chat_page, methods=["GET", "HEAD"], response_class=HTMLResponse)
 
 
 @router.get("/favicon.ico")

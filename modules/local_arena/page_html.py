@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -37,12 +38,13 @@ body {{ font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto;
 #messages > div {{ white-space: pre-wrap; margin: .5rem 0; padding: .5rem; border-radius: 6px; }}
 .user {{ background: #eef; }} .assistant {{ background: #efe; }} .error {{ background: #fee; }}
 .reasoning {{ color: #777; font-style: italic; }} textarea {{ width: 100%; }}
+.assistant-b {{ background: #fef; }}
 </style>{head_scripts}</head>
 <body data-session="loading" data-streaming="idle" data-turns="0" data-protocol="{protocol}">
 <header><h1>LMArena (local)</h1><a id="new-chat" href="{new_chat}">New chat</a></header>
 <div id="messages" data-testid="messages" aria-live="polite"></div>
 <form id="composer" data-testid="composer">
-<select id="model-select" name="model" aria-label="Model" data-testid="model-select">{options}</select>
+{selects}
 <textarea id="composer-input" name="message" rows="3" data-testid="composer-input"
  aria-label="Message" placeholder="Ask anything..."></textarea>
 <div id="attached" data-testid="attached"></div>
@@ -73,6 +75,15 @@ def flight_literal(models: tuple[dict[str, Any], ...]) -> str:
     return json.dumps(f"5:{row}\n").replace("<", "\\u003c")
 
 
+@dataclass(frozen=True, slots=True)
+class PageMode:
+    """Which chat page: the mode its new chats start in and the preselected models."""
+
+    mode: str = protocol.MODE_DIRECT_BATTLE
+    model_a: str | None = None
+    model_b: str | None = None
+
+
 def _options(models: tuple[dict[str, Any], ...], selected: str | None) -> str:
     """The model picker, preselecting the model whose public name is `selected`."""
     return "".join(
@@ -83,9 +94,26 @@ def _options(models: tuple[dict[str, Any], ...], selected: str | None) -> str:
     )
 
 
-def _config(models: tuple[dict[str, Any], ...]) -> str:
+def _selects(models: tuple[dict[str, Any], ...], page: PageMode) -> str:
+    """The model pickers: one, two side by side, none in a blind battle."""
+    if page.mode == protocol.MODE_BATTLE:
+        return ""
+    out = (
+        '<select id="model-select" name="model" aria-label="Model" data-testid="model-select">'
+        f"{_options(models, page.model_a)}</select>"
+    )
+    if page.mode == protocol.MODE_SIDE_BY_SIDE:
+        out += (
+            '<select id="model-b-select" name="model_b" aria-label="Model B" '
+            f'data-testid="model-b-select">{_options(models, page.model_b)}</select>'
+        )
+    return out
+
+
+def _config(models: tuple[dict[str, Any], ...], mode: str) -> str:
     """`window.__ARENA__`: the paths and names the page script needs, from the protocol."""
     config = {
+        "pageMode": mode,  # the mode a new chat on this page starts in (2025: direct)
         "models": list(models),
         "signUpPath": protocol.ANONYMOUS_SIGNUP_PATH,
         "authCookie": protocol.AUTH_COOKIE,
@@ -98,25 +126,33 @@ def _config(models: tuple[dict[str, Any], ...]) -> str:
         "siteKey": SITE_KEY,
         "chatAction": protocol.RECAPTCHA_ACTION_CHAT,
         "signUpAction": protocol.RECAPTCHA_ACTION_SIGN_UP,
-        "newChatMode": protocol.MODE_DIRECT_BATTLE,
         "legacyMode": protocol.MODE_DIRECT,
     }
     return "window.__ARENA__=" + json.dumps(config).replace("<", "\\u003c") + ";"
 
 
-def chat_html(models: tuple[dict[str, Any], ...], model_a: str | None, legacy: bool) -> str:
+def _new_chat(page: PageMode) -> str:
+    """The link that starts a new chat like this one."""
+    paths = {
+        protocol.MODE_SIDE_BY_SIDE: protocol.SIDE_BY_SIDE_PAGE_PATH,
+        protocol.MODE_BATTLE: protocol.BATTLE_PAGE_PATH,
+    }
+    query = {protocol.CHAT_MODEL_PARAM: page.model_a, protocol.CHAT_MODEL_B_PARAM: page.model_b}
+    shown = {k: v for k, v in query.items() if v and page.mode != protocol.MODE_BATTLE}
+    path = paths.get(page.mode, protocol.CHAT_PAGE_PATH)
+    return path + ("?" + urlencode(shown) if shown else "")
+
+
+def chat_html(models: tuple[dict[str, Any], ...], page: PageMode, legacy: bool) -> str:
     """The chat page; `legacy` serves the 2025 page script, else the 2026 one (with reCAPTCHA)."""
     version = "2025" if legacy else "2026"
     recaptcha = f"{protocol.LOCAL_RECAPTCHA_SCRIPT_PATH}?{urlencode({'render': SITE_KEY})}"
-    new_chat = protocol.CHAT_PAGE_PATH
-    if model_a:
-        new_chat += "?" + urlencode({protocol.CHAT_MODEL_PARAM: model_a})
     return _PAGE_HTML.format(
         head_scripts="" if legacy else f'\n<script src="{html.escape(recaptcha)}"></script>',
         protocol=version,
-        new_chat=html.escape(new_chat),
-        options=_options(models, model_a),
+        new_chat=html.escape(_new_chat(page)),
+        selects=_selects(models, page),
         flight=flight_literal(models),
-        config=_config(models),
+        config=_config(models, page.mode),
         script=_CHAT_JS + _SEND_JS[version],
     )

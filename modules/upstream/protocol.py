@@ -25,6 +25,11 @@ ME_PATH = "/api/me"
 # The chat page (2026): the model is preselected by a query parameter (public name).
 CHAT_PAGE_PATH = "/text/direct"
 CHAT_MODEL_PARAM = "model_a"
+# Battle pages (assumed by analogy; the local arena serves them, the bridge's paths are
+# arena.ui.*): side-by-side preselects both models, a blind battle shows none.
+SIDE_BY_SIDE_PAGE_PATH = "/text/side-by-side"
+CHAT_MODEL_B_PARAM = "model_b"
+BATTLE_PAGE_PATH = "/text/battle"
 
 # Cookies that carry the session identity.
 AUTH_COOKIE = "arena-auth-prod-v1"  # may be split into AUTH_COOKIE.0, .1, ...

@@ -89,12 +89,14 @@ async def running_bridge(
     wait_ready: int | None = None,
     arena_knobs: dict[str, Any] | None = None,
     api_key: str | None = None,
+    legacy: bool = True,
     **overrides: Any,
 ) -> AsyncIterator[Bridge]:
-    """Local arena + bridge on free loopback ports; everything closed on exit."""
-    # The 2025 protocol: the bridge's `fetch` transport cannot pass the 2026 reCAPTCHA gate.
-    # This goes once the `compose` transport lands (issue 10).
-    async with LocalArena(legacy_protocol=True) as arena:
+    """Local arena + bridge on free loopback ports; everything closed on exit.
+
+    `legacy`: the arena speaks the 2025 protocol (no page token: `auto` picks `fetch`);
+    otherwise the 2026 one with its reCAPTCHA gate (`auto` picks `compose`)."""
+    async with LocalArena(legacy_protocol=legacy) as arena:
         if arena_knobs:
             arena.set_knobs(**arena_knobs)
         sections = {

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from modules.local_arena import ReplyInput, expected_reasoning
 from modules.local_arena.catalog import MODELS
 from modules.local_arena.conversation import battle_pair
@@ -15,6 +17,8 @@ from tests.e2e.harness import Bridge, running_bridge, wait_for
 
 A, B = "local-echo-1", "local-thinker"  # b reasons first: its reasoning is in the extension
 PAIR = f"side-by-side:{A},{B}"
+# Both transports: compose (2026 arena: the battle pages send) and fetch (2025 arena).
+TRANSPORTS = pytest.mark.parametrize("legacy", [False, True], ids=["compose", "fetch"])
 
 
 def reply(model: str, prompt: str) -> str:
@@ -61,8 +65,9 @@ async def modes_recorded(bridge: Bridge, want: list[str]) -> bool:
     return [r["mode"] for r in reversed(rows)] == want
 
 
-async def test_side_by_side_streamed_and_whole(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1) as bridge:
+@TRANSPORTS
+async def test_side_by_side_streamed_and_whole(tmp_path, legacy: bool) -> None:
+    async with running_bridge(tmp_path, instances=1, legacy=legacy) as bridge:
         b_side = {
             "model": B,
             "content": reply(B, "compare us"),
@@ -81,8 +86,9 @@ async def test_side_by_side_streamed_and_whole(tmp_path) -> None:
         await wait_for(lambda: modes_recorded(bridge, ["side-by-side"] * 2), 10, "history")
 
 
-async def test_blind_battle_reveals_both_models(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1) as bridge:
+@TRANSPORTS
+async def test_blind_battle_reveals_both_models(tmp_path, legacy: bool) -> None:
+    async with running_bridge(tmp_path, instances=1, legacy=legacy) as bridge:
         listed = {m.id: m for m in (await bridge.client.models.list()).data}
         assert (listed["battle"].model_extra or {})["arena"]["mode"] == "battle"
         for ask in (streamed, whole):
@@ -132,3 +138,29 @@ async def test_bad_battle_requests_are_400_naming_the_field(tmp_path) -> None:
 _STREAMS = protocol.STREAM_PATH_PREFIX
 _FORM = "side-by-side:<model_a>,<model_b>"
 _TOOL = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
+
+
+@TRANSPORTS
+async def test_a_battle_continues_in_its_own_chat(tmp_path, legacy: bool) -> None:
+    async with running_bridge(tmp_path, instances=1, legacy=legacy) as bridge:
+        first = [{"role": "user", "content": "round one"}]
+        content, arena = await whole(bridge, "battle", "round one")
+        chat = bridge.arena.state.recorded[-1]["body"]["id"]
+        second = [*first, {"role": "assistant", "content": content}]
+        second.append({"role": "user", "content": "round two"})
+        raw = await bridge.client.chat.completions.with_raw_response.create(
+            model="battle", messages=second
+        )
+        again = raw.parse().choices[0].message
+        assert raw.headers["x-bridge-affinity"] == "hit"
+        assert bridge.arena.state.recorded[-1]["path"].endswith(f"/post-to-evaluation/{chat}")
+        extension = (again.model_extra or {})["arena"]
+        assert (extension["a"], extension["b"]["model"]) == (arena["a"], arena["b"]["model"])
+        # The same conversation under a plain model id is a new direct chat, not this battle.
+        third = [*second, {"role": "assistant", "content": again.content or ""}]
+        third.append({"role": "user", "content": "round three"})
+        plain = await bridge.client.chat.completions.with_raw_response.create(
+            model=A, messages=third
+        )
+        assert plain.headers["x-bridge-affinity"] == "miss"
+        assert "arena" not in (plain.parse().choices[0].message.model_extra or {})

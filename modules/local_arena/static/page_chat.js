@@ -55,6 +55,7 @@ const arenaPage = (protocol) => {
 
   function handleLine(kind, data, view) {
     if (kind === '0') { view.text.textContent += data; }
+    else if (kind === 'd') { if (data.modelName) view.box.dataset.model = data.modelName; }
     else if (kind === 'g') { view.reasoning.textContent += data; }
     else if (kind === '2') {
       for (const item of data) {
@@ -68,7 +69,8 @@ const arenaPage = (protocol) => {
     } else if (kind === '3') { throw new Error(data); }
   }
 
-  async function streamReply(url, body, view) {
+  // Battles: participant b's lines go to b's view (a second answer beside a's).
+  async function streamReply(url, body, views) {
     const res = await window.fetch(url, {
       method: 'POST', credentials: 'include',
       headers: { 'Content-Type': C.contentType }, body: JSON.stringify(body),
@@ -85,12 +87,11 @@ const arenaPage = (protocol) => {
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
-        // This page shows one participant; battle lines of `b` are not rendered here.
-        const m = /^a([0-9a-z]):(.*)$/.exec(line);
-        if (m) handleLine(m[1], JSON.parse(m[2]), view);
+        const m = /^([ab])([0-9a-z]):(.*)$/.exec(line);
+        if (m && views[m[1]]) handleLine(m[2], JSON.parse(m[3]), views[m[1]]);
       }
     }
-    return view.text.textContent;
+    return views.a.text.textContent;
   }
 
   const readFile = (file) => new Promise((resolve, reject) => {
@@ -115,22 +116,34 @@ const arenaPage = (protocol) => {
     const text = input.value;
     if (document.body.dataset.streaming === 'busy' || (!text.trim() && !files.files.length)) return;
     document.body.dataset.streaming = 'busy';
-    const model = C.models.find((m) => m.id === $('model-select').value);
+    // A blind battle's page has no model picker: the site assigns both models.
+    const picker = $('model-select');
+    const model = picker ? C.models.find((m) => m.id === picker.value) : null;
+    const pickerB = $('model-b-select');
     const picked = [...files.files];
     bubble('user', text + picked.map((f) => '\n📎 ' + f.name).join(''));
     input.value = '';
     files.value = '';
     refresh();
-    const view = { box: bubble('assistant', '') };
-    view.reasoning = view.box.appendChild(document.createElement('div'));
-    view.reasoning.className = 'reasoning';
-    view.text = view.box.appendChild(document.createElement('span'));
+    const answerView = (cls) => {
+      const v = { box: bubble(cls, '') };
+      v.reasoning = v.box.appendChild(document.createElement('div'));
+      v.reasoning.className = 'reasoning';
+      v.text = v.box.appendChild(document.createElement('span'));
+      return v;
+    };
+    const view = answerView('assistant');
+    const twoAnswers = C.pageMode === 'side-by-side' || C.pageMode === 'battle';
+    const views = { a: view, b: twoAnswers ? answerView('assistant-b') : null };
     let req = null;
     try {
       const attachments = await Promise.all(picked.map(readFile));
-      const turn = { conv, text, modelId: model.id, modality: modalityFor(model), attachments };
+      const turn = {
+        conv, text, attachments, mode: C.pageMode, modelId: model ? model.id : null,
+        modelBId: pickerB ? pickerB.value : null, modality: model ? modalityFor(model) : 'chat',
+      };
       req = await protocol.build(turn, tools);
-      req.commit(await streamReply(req.url, req.body, view));
+      req.commit(await streamReply(req.url, req.body, views));
       conv.turns += 1;
       document.body.dataset.turns = String(conv.turns);
     } catch (e) {

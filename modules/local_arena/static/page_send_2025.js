@@ -1,7 +1,7 @@
 // The 2025 protocol: tokenless sign-up; every send carries the full history in messages[].
 arenaPage({
   signUp: ({ C }) => window.fetch(C.signUpPath, { method: 'POST', credentials: 'include' }),
-  async build({ conv, text, modelId, modality, attachments }, { C, uuid7 }) {
+  async build({ conv, text, mode, modelId, modelBId, modality, attachments }, { C, uuid7 }) {
     const first = conv.sessionId === null;
     if (first) conv.sessionId = uuid7();
     const last = conv.messages[conv.messages.length - 1];
@@ -18,7 +18,8 @@ arenaPage({
       parentMessageIds: [user.id], modelId,
     };
     const body = {
-      id: conv.sessionId, mode: C.legacyMode, modelAId: modelId, userMessageId: user.id,
+      id: conv.sessionId, mode: mode === 'direct-battle' ? C.legacyMode : mode, modelAId: modelId,
+      ...(modelBId ? { modelBId } : {}), userMessageId: user.id,
       modelAMessageId: placeholder.id, modelBMessageId: uuid7(),
       messages: [...conv.messages, user, placeholder], modality,
       [C.tokenField]: 'local-page-' + uuid7(),

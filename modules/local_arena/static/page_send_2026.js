@@ -14,12 +14,15 @@ arenaPage({
       body: JSON.stringify({ [C.tokenField]: token }),
     });
   },
-  async build({ conv, text, modelId, modality, attachments }, { C, uuid7 }) {
+  async build({ conv, text, mode, modelId, modelBId, modality, attachments }, { C, uuid7 }) {
     const first = conv.sessionId === null;
     const id = first ? uuid7() : conv.sessionId;
     const token = await recaptchaToken(C, C.chatAction);
+    // Battles: model b (side-by-side names it; a blind battle names neither model).
+    const b = mode === 'side-by-side' || mode === 'battle'
+      ? { ...(modelBId ? { modelBId } : {}), modelBMessageId: uuid7() } : {};
     const body = {
-      id, ...(first ? { mode: C.newChatMode } : {}), modelAId: modelId,
+      id, ...(first ? { mode } : {}), modelAId: modelId, ...b,
       userMessageId: uuid7(), modelAMessageId: uuid7(),
       userMessage: { content: text, experimental_attachments: attachments, metadata: {} },
       modality, [C.tokenField]: token,
