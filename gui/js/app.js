@@ -7,6 +7,7 @@ import * as S from './store.js';
 import { initConfirmDialog, renderConnection, renderAttentionBanner, toast } from './ui.js';
 import { VIEWS, byName, buildShell } from './views.js';
 import * as instances from './views/instances.js';
+import { mountPause } from './pause.js';
 
 let mounted = false;
 let current = null;
@@ -70,6 +71,7 @@ async function stillAuthorized() {
 async function boot() {
   initConfirmDialog();
   buildShell($('.sidenav .nav-foot'), $('#app .main'));
+  mountPause($('.sidenav .nav-foot'), $('#app .main'));
   $('#login-form').addEventListener('submit', onLoginSubmit);
   $('[data-action="logout"]').addEventListener('click', logout);
   onUnauthorized((msg) => showLogin(msg && !/^HTTP 401/.test(msg) ? msg : 'Please sign in with the admin key.'));

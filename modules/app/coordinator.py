@@ -14,6 +14,7 @@ from ..config import BridgeConfig
 from ..errors import Conflict, NotFound, ShuttingDown
 from ..identity.book import PaceBook
 from ..identity.pace_store import PaceStore
+from ..identity.pause import PauseSwitch
 from ..observability.hub import ObservabilityHub
 from ..observability.log_entry import PRIVATE
 from ..openai_api.attachments import image_policy
@@ -35,6 +36,7 @@ from ..util.redact import SecretSet
 from .console_log import ConsoleLog, config_secrets
 from .event_bus import EventBus
 from .instance_request import instance_spec
+from .pause_control import PauseControl
 from .runtime_settings import SettingsManager
 from .views import CoordinatorViews
 
@@ -72,6 +74,7 @@ class Coordinator(CoordinatorViews):
         self.pace_store = PaceStore(data_dir(config))
         self.paces = PaceBook(config.pacing, self.pace_store)
         self.pool = Pool(config, self.launcher, self.bus, seed=seed, paces=self.paces)
+        self.pause = PauseControl(PauseSwitch(self.pace_store), self.pool.dispatcher, self.bus)
         affinity = config.balancer.affinity
         self.runner = CompletionRunner(
             self.pool,

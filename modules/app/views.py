@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..service.model_catalog import ModelCatalog
     from ..upstream.models import ArenaModel
     from .console_log import ConsoleLog
+    from .pause_control import PauseControl
 
 
 class CoordinatorViews:
@@ -31,6 +32,7 @@ class CoordinatorViews:
     catalog: ModelCatalog
     driver: BrowserDriver
     autoscaler: Autoscaler
+    pause: PauseControl
     accepting: bool
     started_at: float
 
@@ -51,6 +53,7 @@ class CoordinatorViews:
                 "max_size": self.pool.dispatcher.queue.max_size,
             },
             "pacing": self.pacing_view(),
+            "pause": self.pause.view(),
             "strategy": self.pool.dispatcher.strategy.name,
             "autoscaler": self.autoscaler.view(),
             "rates": self.obs.rates(),

@@ -85,6 +85,16 @@ async def open_instance(instance_id: str, coord: CoordinatorDep) -> dict[str, An
     return await coord.open_visible(instance_id)
 
 
+@router.get("/pause")
+async def get_pause(coord: CoordinatorDep) -> dict[str, Any]:
+    return coord.pause.view()
+
+
+@router.post("/pause")
+async def set_pause(request: Request, coord: CoordinatorDep) -> dict[str, Any]:
+    return coord.pause.set(await read_json(request))
+
+
 @router.get("/settings")
 async def get_settings(coord: CoordinatorDep) -> dict[str, Any]:
     return coord.settings.view()

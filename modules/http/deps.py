@@ -31,3 +31,8 @@ def require_api_key(request: Request, guard: GuardDep) -> None:
 def require_admin(request: Request, guard: GuardDep) -> None:
     """/api, /metrics and the GUI need the admin key (or loopback without one)."""
     guard.check_admin(request)
+
+
+def refuse_while_paused(coord: CoordinatorDep) -> None:
+    """While the operator's pause lasts /v1 answers 503 + Retry-After, touching nothing."""
+    coord.pause.check()

@@ -12,10 +12,13 @@ from ..service.model_catalog import unknown_model
 from ..upstream.models import ArenaModel
 from .chat import chat_completions
 from .completions_routes import create_completion, create_message
-from .deps import CoordinatorDep, require_api_key
+from .deps import CoordinatorDep, refuse_while_paused, require_api_key
 from .responses_routes import create_response
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)])
+# The key is checked first: a client without one learns nothing, not even of a pause.
+router = APIRouter(
+    prefix="/v1", dependencies=[Depends(require_api_key), Depends(refuse_while_paused)]
+)
 router.add_api_route("/chat/completions", chat_completions, methods=["POST"])
 router.add_api_route("/responses", create_response, methods=["POST"])
 router.add_api_route("/completions", create_completion, methods=["POST"])

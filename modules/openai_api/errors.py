@@ -32,6 +32,8 @@ def error_reply(err: BridgeError) -> ErrorReply:
     headers: dict[str, str] = {}
     if err.retry_after_s is not None:
         headers["Retry-After"] = str(math.ceil(err.retry_after_s))
+        # The openai SDKs read this one first: the wait to the millisecond.
+        headers["retry-after-ms"] = str(math.ceil(err.retry_after_s * 1000))
     if isinstance(err, ClientError):
         headers["x-should-retry"] = "false"  # deterministic: the SDKs must not retry these
     body = error_body(err.message, err.openai_type, err.param, err.code)

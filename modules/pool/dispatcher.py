@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..config import BalancerConfig, QueueConfig
-from ..errors import NoPacedSlot, NoUsableInstance, QueueFullError, QueueWaitTimeout
+from ..errors import NoPacedSlot, NoUsableInstance, Paused, QueueFullError, QueueWaitTimeout
 from ..identity.schedule import nth_slot
 from .instance import Instance, State
 from .latency import Ewma
@@ -64,6 +64,8 @@ class Dispatcher:
         # Conversations waiting for their own instance (affinity), served before the queue.
         self._pinned: list[tuple[str, asyncio.Future[Instance | None]]] = []
         self._timer: asyncio.TimerHandle | None = None  # wakes waiters at the next paced slot
+        # The operator's pause as the error to answer with, None when running (POST /api/pause).
+        self.paused: Callable[[], Paused | None] = lambda: None
 
     def _make(self, name: str) -> Strategy:
         return make_strategy(
@@ -78,6 +80,8 @@ class Dispatcher:
         log.info("strategy is now %s", name)
 
     def _eligible(self, exclude: set[str]) -> list[Instance]:
+        if self.paused() is not None:
+            return []  # paused: nothing is leased, so nothing reaches the site
         return [
             i
             for i in self._instances()
@@ -108,6 +112,7 @@ class Dispatcher:
 
         `front`: a request the site refused goes back to the head of the queue (it is not
         a new arrival) and waits at most `timeout_s` (default `queue.timeout_s`)."""
+        self.check_paused()
         exclude = exclude or set()
         timeout = self.queue_timeout_s if timeout_s is None else timeout_s
         if not front:
@@ -140,7 +145,8 @@ class Dispatcher:
                 f"No instance became free within {timeout:g}s; retry later.",
                 retry_after_s=self.retry_after(len(self.queue) + 1),
             ) from None
-        if instance is None:  # woken because no instance can serve any more
+        if instance is None:  # woken because the bridge paused or no instance can serve
+            self.check_paused()
             raise self._hopeless()
         waited = time.monotonic() - started
         self.queue_wait.update(waited)
@@ -149,7 +155,7 @@ class Dispatcher:
     async def acquire_on(self, instance_id: str, wait_s: float) -> Lease | None:
         """A lease on this one instance (a conversation's own) within `wait_s`, else None."""
         instance = next((i for i in self._instances() if i.id == instance_id), None)
-        if instance is None or instance.spare:
+        if instance is None or instance.spare or self.paused() is not None:
             return None
         if instance.has_room and instance.pace.allows():
             self._reserve(instance)
@@ -184,6 +190,8 @@ class Dispatcher:
             if future.done():
                 continue
             if instance is None or instance.base_state in (State.UNHEALTHY, State.CLOSED):
+                future.set_result(None)
+            elif self.paused() is not None:
                 future.set_result(None)
             elif instance.has_room and instance.pace.allows():
                 self._reserve(instance)
@@ -220,6 +228,18 @@ class Dispatcher:
         return NoUsableInstance(
             f"No instance can serve requests now ({why}); retry later.", retry_after_s=30
         )
+
+    def check_paused(self) -> None:
+        """Raise Paused (503 + Retry-After) while the operator's pause lasts."""
+        paused = self.paused()
+        if paused is not None:
+            raise paused
+
+    def halt_waiters(self) -> None:
+        """The pause began: every waiter is told at once (503 paused), none is served."""
+        self._serve_pinned()
+        while self.queue.wake_next(None):
+            pass
 
     def fail_waiters_if_hopeless(self) -> None:
         """Waiters get a 503 at once instead of sitting out the queue timeout."""

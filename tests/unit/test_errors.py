@@ -88,7 +88,8 @@ def test_cool_down_is_429_with_retry_after_from_its_class() -> None:
         "param": None,
         "code": "429",
     }
-    assert reply.headers == {"Retry-After": "8"}
+    # Whole seconds for HTTP, milliseconds for the openai SDKs (which read those first).
+    assert reply.headers == {"Retry-After": "8", "retry-after-ms": "7200"}
 
 
 def test_unavailable_family_carries_retry_after_and_its_code() -> None:

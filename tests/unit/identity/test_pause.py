@@ -31,3 +31,12 @@ def test_without_a_store_the_pause_lives_in_memory() -> None:
     switch = PauseSwitch(None, clock=lambda: 5.0)
     switch.pause(1)
     assert switch.paused
+
+
+def test_the_switch_reads_the_store_at_the_first_question(tmp_path: Path) -> None:
+    with PaceStore(tmp_path) as store:
+        PauseSwitch(store, clock=lambda: 0.0).pause(30)
+    store = PaceStore(tmp_path)
+    switch = PauseSwitch(store, clock=lambda: 10.0)  # built before the store opens
+    with store:
+        assert switch.remaining_s() == 20
