@@ -34,6 +34,8 @@ AlertKindName = Literal[
     "needs_attention",
     "pool_saturated",
     "degradation",
+    "identity_penalised",
+    "all_identities_penalised",
 ]
 DegradationMetric = Literal["p95_ttft", "p95_latency", "error_rate"]
 
@@ -328,6 +330,8 @@ def _default_rules() -> list[AlertRule]:
         ("no_usable_instance", "no_usable_instance", 0, 60, 0, 60),
         ("instance_needs_attention", "needs_attention", 0, 60, 0, 60),
         ("pool_saturated", "pool_saturated", 0, 60, 0, 300),
+        ("identity_penalised", "identity_penalised", 0, 60, 0, 60),
+        ("every_identity_penalised", "all_identities_penalised", 0, 60, 0, 60),
     ]
     rules = [
         AlertRule(name=n, kind=k, threshold=t, window_s=w, min_samples=m, cooldown_s=c)

@@ -85,6 +85,7 @@ class Coordinator(CoordinatorViews):
             affinity_wait_s=affinity.max_wait_s,
         )
         self.obs = ObservabilityHub(config, data_dir(config), self.bus, self.pool)
+        self.obs.paused_s = self.pause.remaining_s
         self.health = HealthMonitor(config, self.pool, self.launcher)
         self.autoscaler = Autoscaler(config, self.pool, self.driver, self.bus)
         self.settings = SettingsManager(config, self.pool, self.autoscaler)

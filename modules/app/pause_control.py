@@ -69,6 +69,9 @@ class PauseControl:
         self._bus.publish("pause", view)
         return view
 
+    def remaining_s(self) -> float:
+        return self._switch.remaining_s()
+
     def view(self) -> dict[str, Any]:
         """Whether the bridge is paused, for how much longer, and until when (wall clock)."""
         left = self._switch.remaining_s()

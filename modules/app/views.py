@@ -7,7 +7,6 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from ..identity.schedule import capacity_per_hour
 from ..observability.history_export import ExportFormat, StatsTable, export_requests, stats_csv
 
 if TYPE_CHECKING:
@@ -69,9 +68,8 @@ class CoordinatorViews:
     def pacing_view(self) -> dict[str, Any]:
         """Paced capacity in requests per hour (usable identities the site is not holding)."""
         serving = self.pool.serving()
-        free = [i for i in serving if i.usable and not i.pace.held()]
         enabled = self.pool.config.pacing.enabled
-        capacity = capacity_per_hour(i.pace.pace for i in free)
+        capacity = self.pool.paced_capacity_per_hour()
         earliest = self.pool.dispatcher.paced_wait_s(1)
         return {
             "enabled": enabled,

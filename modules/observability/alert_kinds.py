@@ -37,6 +37,9 @@ class PoolFacts:
     queue_depth: int
     # Per degradation rule (by name): the models worse than their baseline, worst first.
     degraded: Mapping[str, Sequence[Degraded]] = field(default_factory=dict)
+    identities: int = 0  # identities in the pool (serving instances)
+    # Identities serving a penalty now: instance id -> seconds of it left.
+    penalised: Mapping[str, float] = field(default_factory=dict)
 
 
 # (holds, value, message): whether the condition holds, the value judged, a sentence.
@@ -106,6 +109,20 @@ def _saturated(rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> V
     return holds, float(depth), f"pool at max size with {depth} requests waiting"
 
 
+def _penalised(rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> Verdict:
+    found = pool.penalised
+    named = ", ".join(f"{i} ({left:.0f}s left)" for i, left in sorted(found.items()))
+    text = f"identities penalised by the site: {named or 'none'}; kept, never replaced"
+    return len(found) > rule.threshold, float(len(found)), text
+
+
+def _all_penalised(_rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> Verdict:
+    n, total = len(pool.penalised), pool.identities
+    holds = total > 0 and n >= total
+    soonest = f"; the first penalty ends in {min(pool.penalised.values()):.0f}s" if holds else ""
+    return holds, float(n), f"{n} of {total} identities penalised{soonest}"
+
+
 def _degradation(rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> Verdict:
     found = pool.degraded.get(rule.name, ())
     span = f"{rule.window_s:g}s vs the {rule.baseline_s:g}s before"
@@ -135,5 +152,7 @@ ALERT_KINDS: dict[str, AlertKind] = {
         AlertKind("needs_attention", "count", "Instances waiting for a person", _needs_attention),
         AlertKind("pool_saturated", "count", "Requests queued at max pool size", _saturated),
         AlertKind("degradation", "factor", "A model worse than its own baseline", _degradation),
+        AlertKind("identity_penalised", "count", "Identities the site penalised", _penalised),
+        AlertKind("all_identities_penalised", "count", "Every identity penalised", _all_penalised),
     )
 }

@@ -20,13 +20,14 @@ from .alert_kinds import PoolFacts
 from .alerts import AlertEngine
 from .degradation import Degraded
 from .history import HistoryStore
-from .metrics import BridgeMetrics
+from .metrics import BridgeMetrics, PaceReading
 from .model_watch import ModelWatch, degradation_query
 from .quantiles import percentile
 from .records import InstanceEvent, RequestRecord
 from .webhook import WebhookNotifier
 
 if TYPE_CHECKING:
+    from ..pool.instance import Instance
     from ..pool.pool import Pool
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class ObservabilityHub:
         )
         self._recent: deque[RequestRecord] = deque(maxlen=5000)
         self.arrivals = 0
+        self.paused_s: Callable[[], float] = lambda: 0.0  # the coordinator wires its pause
         bus.listen(self._on_event)
         pool.on_restart = self.metrics.inc_restart
         pool.on_retry = self.metrics.inc_retry
@@ -115,8 +117,12 @@ class ObservabilityHub:
 
     # --- outputs -------------------------------------------------------------
     def update_gauges(self) -> None:
-        self.metrics.set_instances(self._pool.counts())
-        self.metrics.set_queue_depth(len(self._pool.dispatcher.queue))
+        pool = self._pool
+        self.metrics.set_instances(pool.counts())
+        self.metrics.set_queue_depth(len(pool.dispatcher.queue))
+        self.metrics.set_paces([_reading(i) for i in pool.serving()])
+        self.metrics.paced_capacity.set(pool.paced_capacity_per_hour())
+        self.metrics.paused.set(self.paused_s())
 
     def rates(self) -> dict[str, Any]:
         """Requests/s, error rate and TTFT percentiles over the last minute."""
@@ -135,13 +141,16 @@ class ObservabilityHub:
     def pool_facts(self) -> PoolFacts:
         pool = self._pool
         attention = [i.id for i in pool.instances.values() if i.state.value == "needs_attention"]
-        at_max = len(pool.serving()) >= self._config.pool.max_instances
+        serving = pool.serving()
+        at_max = len(serving) >= self._config.pool.max_instances
         return PoolFacts(
             usable_instances=pool.usable_count(),
             needs_attention=attention,
             at_max=at_max,
             queue_depth=len(pool.dispatcher.queue),
             degraded=self._degraded,
+            identities=len(serving),
+            penalised={i.id: i.pace.penalty_left_s() for i in serving if i.pace.penalised()},
         )
 
     async def _judge_models(self) -> None:
@@ -190,6 +199,13 @@ class ObservabilityHub:
     def exposition(self) -> bytes:
         self.update_gauges()
         return self.metrics.exposition()
+
+
+def _reading(inst: Instance) -> PaceReading:
+    pace = inst.pace
+    return PaceReading(
+        inst.id, pace.wait_s(), pace.penalty_left_s(), pace.state.streak, pace.state.refusals
+    )
 
 
 def _r(value: float | None) -> float | None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
@@ -38,7 +39,24 @@ METRIC_NAMES: tuple[str, ...] = (
     "bridge_upstream_errors_total",
     "bridge_autoscaler_decisions_total",
     "bridge_retries_total",
+    "bridge_instance_next_slot_seconds",
+    "bridge_instance_penalty_seconds",
+    "bridge_instance_refusal_streak",
+    "bridge_instance_refusals",
+    "bridge_paced_capacity_requests_per_hour",
+    "bridge_paused_seconds",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class PaceReading:
+    """One identity's pace as the metrics show it (seconds from now)."""
+
+    instance: str
+    next_slot_s: float
+    penalty_s: float
+    streak: int
+    refusals: Mapping[str, int]  # by kind, ever (kept with the pace across restarts)
 
 
 class BridgeMetrics:
@@ -106,7 +124,43 @@ class BridgeMetrics:
         self.retries = Counter(
             "bridge_retries", "Requests retried on another instance.", registry=registry
         )
+        self._pace_gauges(registry)
         self.set_instances({})
+
+    def _pace_gauges(self, registry: CollectorRegistry) -> None:
+        by_instance = ["instance"]
+        self.next_slot = Gauge(
+            "bridge_instance_next_slot_seconds",
+            "Seconds until the identity's pace allows its next send (0: now).",
+            by_instance,
+            registry=registry,
+        )
+        self.penalty = Gauge(
+            "bridge_instance_penalty_seconds",
+            "Seconds left of the identity's penalty (0: none); nothing is sent meanwhile.",
+            by_instance,
+            registry=registry,
+        )
+        self.streak = Gauge(
+            "bridge_instance_refusal_streak",
+            "Refusals in a row that penalised the identity (a success resets it).",
+            by_instance,
+            registry=registry,
+        )
+        self.refusals = Gauge(
+            "bridge_instance_refusals",
+            "Refusals the identity drew, by kind (kept with its pace across restarts).",
+            ["instance", "kind"],
+            registry=registry,
+        )
+        self.paced_capacity = Gauge(
+            "bridge_paced_capacity_requests_per_hour",
+            "Requests per hour the paces of the usable identities allow.",
+            registry=registry,
+        )
+        self.paused = Gauge(
+            "bridge_paused_seconds", "Seconds left of the operator's pause.", registry=registry
+        )
 
     def observe_request(self, rec: RequestRecord) -> None:
         """Count one finished request: status, latencies and tokens."""
@@ -134,6 +188,17 @@ class BridgeMetrics:
         for state, n in counts.items():
             if state not in INSTANCE_STATES:
                 self.instances.labels(state=state).set(n)
+
+    def set_paces(self, readings: Sequence[PaceReading]) -> None:
+        """Publish each identity's pace; instances that left lose their series."""
+        for gauge in (self.next_slot, self.penalty, self.streak, self.refusals):
+            gauge.clear()
+        for r in readings:
+            self.next_slot.labels(instance=r.instance).set(r.next_slot_s)
+            self.penalty.labels(instance=r.instance).set(r.penalty_s)
+            self.streak.labels(instance=r.instance).set(r.streak)
+            for kind, n in r.refusals.items():
+                self.refusals.labels(instance=r.instance, kind=kind).set(n)
 
     def inc_restart(self, reason: str) -> None:
         """Count one instance restart."""

@@ -14,6 +14,7 @@ from ..app.event_bus import EventBus
 from ..config import BridgeConfig
 from ..errors import NeedsAttention
 from ..identity.book import PaceBook
+from ..identity.schedule import capacity_per_hour
 from .dispatcher import Dispatcher
 from .instance import ALL_STATES, Instance, State
 from .instance_spec import InstanceSpec, pick_proxy
@@ -70,6 +71,11 @@ class Pool:
 
     def usable_count(self) -> int:
         return sum(1 for i in self.instances.values() if i.usable and not i.spare)
+
+    def paced_capacity_per_hour(self) -> float:
+        """Requests per hour the paces of the usable identities allow (held ones: none)."""
+        free = [i for i in self.serving() if i.usable and not i.pace.held()]
+        return capacity_per_hour(i.pace.pace for i in free)
 
     def serving(self) -> list[Instance]:
         """Instances that count toward the target size (not spares, not leaving)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.gui_helpers import gui_browser, open_gui
+from tests.e2e.gui_helpers import gui_browser, open_gui, screenshot
 from tests.e2e.harness import running_bridge, wait_for
 
 
@@ -19,6 +19,7 @@ async def test_the_pause_switch_pauses_shows_a_banner_and_resumes(tmp_path: Path
         await banner.wait_for(state="visible")
         assert "503" in (await banner.inner_text())
         assert "left" in (await box.locator(".pause-left").inner_text())
+        await screenshot(page, "paused")
         left = bridge.coordinator.pause.view()["remaining_s"]
         assert 3590 < left <= 3600
         await box.locator('[data-action="resume"]').click()

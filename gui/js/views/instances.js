@@ -8,11 +8,19 @@ import { fmtInt, fmtSecs, fmtAge, tailId, isNum, DASH } from '../format.js';
 import { statePill, updatePill, confirmDialog, runAction, toast } from '../ui.js';
 import { openAddDialog } from './add_instance.js';
 
-const COLS = ['ID', 'State', 'Browser', 'Session', 'Served', 'In flight', 'Latency', 'Last error', ''];
-const COL_TITLES = { Served: 'Requests served', Latency: 'EWMA latency' };
+const COLS = ['ID', 'State', 'Browser', 'Session', 'Served', 'In flight', 'Next slot', 'Penalty', 'Latency', 'Last error', ''];
+const KEPT_NOTE = 'kept, never replaced';
+const COL_TITLES = {
+  Served: 'Requests served',
+  Latency: 'EWMA latency',
+  'Next slot': "When this identity's pace allows its next send",
+  Penalty: 'Time left of a penalty the site gave this identity. Nothing is sent to it meanwhile '
+    + '(each attempt would extend the flag); it stays in the pool, counts toward max_instances '
+    + 'and is never replaced by a fresh identity.',
+};
 // Fixed column widths (px; null = takes the rest) so live updates never shift the layout.
-const COL_WIDTHS = [76, 132, 140, 120, 64, 76, 72, null, 262];
-const NUMERIC = new Set([4, 5, 6]);
+const COL_WIDTHS = [72, 128, 120, 112, 60, 68, 84, 80, 68, null, 262];
+const NUMERIC = new Set([4, 5, 6, 7, 8]);
 let root;
 
 export function mount(el) {
@@ -26,6 +34,10 @@ export function mount(el) {
         h('colgroup', {}, COL_WIDTHS.map((w) => h('col', { style: w ? `width:${w}px` : null }))),
         h('thead', {}, h('tr', {}, COLS.map((c, i) => h('th', { class: NUMERIC.has(i) ? 'num' : null, title: COL_TITLES[c], text: c })))),
         h('tbody')),
+      h('p', { class: 'table-note', id: 'penalty-note', hidden: true,
+        text: `Penalised identities are ${KEPT_NOTE}: nothing is sent to them until the penalty ends `
+          + '(each attempt would extend it), they count toward max_instances, and the autoscaler '
+          + 'does not add instances to make up for them.' }),
       h('div', { class: 'empty', id: 'instances-empty', hidden: true },
         h('p', { text: 'No instances in the pool.' }),
         h('p', { class: 'muted', text: 'Add one to start serving requests (the autoscaler may also add them).' }))));
@@ -42,8 +54,12 @@ function createRow(inst) {
   const tr = h('tr', { 'data-instance-id': inst.id });
   const c = {
     id: cell(), state: cell(), browser: cell(), session: cell(), requests: cell('num'),
-    inflight: cell('num'), ewma: cell('num'), error: cell('err-cell'), actions: cell('actions'),
+    inflight: cell('num'), slot: cell('num'), penalty: cell('num penalty-cell'), ewma: cell('num'),
+    error: cell('err-cell'), actions: cell('actions'),
   };
+  c.penaltyText = h('div');
+  c.penaltyNote = h('div', { class: 'sub' });
+  c.penalty.append(c.penaltyText, c.penaltyNote);
   c.idText = h('div', { class: 'mono' });
   c.label = h('div', { class: 'sub' });
   c.id.append(c.idText, c.label);
@@ -63,7 +79,7 @@ function createRow(inst) {
   c.recycle = h('button', { type: 'button', class: 'btn btn-sm', 'data-action': 'recycle', title: 'Recycle session: replace it with a fresh one once idle', text: 'Recycle' });
   c.remove = h('button', { type: 'button', class: 'btn btn-sm btn-danger-ghost', 'data-action': 'remove', title: 'Drain / remove: stop new work, close when idle', text: 'Remove' });
   c.actions.append(c.check, c.open, c.recycle, c.remove);
-  tr.append(c.id, c.state, c.browser, c.session, c.requests, c.inflight, c.ewma, c.error, c.actions);
+  tr.append(c.id, c.state, c.browser, c.session, c.requests, c.inflight, c.slot, c.penalty, c.ewma, c.error, c.actions);
   tr._c = c;
   return tr;
 }
@@ -98,6 +114,7 @@ function updateRow(tr, inst) {
   setText(c.age, age == null ? '' : `age ${fmtAge(age)}${isNum(idn.session_requests) ? ` · ${fmtInt(idn.session_requests)} req` : ''}`);
   setText(c.requests, fmtInt(inst.requests));
   setText(c.inflight, `${fmtInt(inst.in_flight)}${isNum(inst.max_concurrent) ? ` / ${inst.max_concurrent}` : ''}`);
+  updatePace(c, inst.pacing || {});
   setText(c.ewma, fmtSecs(inst.ewma_latency_s));
   const err = inst.last_error ? String(typeof inst.last_error === 'object' ? (inst.last_error.message || JSON.stringify(inst.last_error)) : inst.last_error) : '';
   setText(c.errText, err || DASH);
@@ -118,6 +135,7 @@ function render() {
   const tbody = $('#instances-table tbody', root);
   syncRows(tbody, list, (i) => i.id, createRow, updateRow);
   show($('#instances-empty', root), list.length === 0);
+  show($('#penalty-note', root), list.some((i) => i.pacing && i.pacing.penalty_s > 0));
   const active = list.filter((i) => i.state !== 'closed').length;
   setText($('#instances-count', root), list.length ? `${active}` : '');
   const badge = document.querySelector('[data-badge="instances"]');
@@ -148,6 +166,23 @@ function settingsText(spec) {
   if (spec.headed) parts.push('visible');
   if (isNum(spec.max_concurrent)) parts.push(`max ${spec.max_concurrent}`);
   return parts.join(' · ');
+}
+
+/** "Next slot" and "Penalty": seconds from now; a penalty says the identity is kept. */
+function updatePace(c, pace) {
+  const wait = pace.next_slot_s;
+  setText(c.slot, isNum(wait) ? (wait > 0 ? fmtAge(wait) : 'now') : DASH);
+  setAttr(c.slot, 'title', isNum(pace.interval_s) ? `interval ${fmtAge(pace.interval_s)}${isNum(pace.rate_per_hour) ? ` · ${fmtInt(pace.rate_per_hour)} requests/h` : ''}` : null);
+  const left = pace.penalty_s;
+  const penalised = isNum(left) && left > 0;
+  c.penalty.classList.toggle('penalised', penalised);
+  setText(c.penaltyText, penalised ? fmtAge(left) : DASH);
+  setText(c.penaltyNote, penalised ? `kept${pace.streak > 1 ? ` · ×${pace.streak}` : ''}` : '');
+  const refusals = Object.entries(pace.refusals || {}).map(([k, n]) => `${k} ${n}`).join(', ');
+  setAttr(c.penalty, 'title', penalised
+    ? `Penalised by the site (streak ${pace.streak}); nothing is sent to it for ${fmtAge(left)}. `
+      + `It is kept and counts toward max_instances; it is never replaced.${refusals ? ` Refusals: ${refusals}.` : ''}`
+    : (refusals ? `Refusals so far: ${refusals}` : null));
 }
 
 function updateCheck(btn, check) {

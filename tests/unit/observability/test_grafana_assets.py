@@ -8,7 +8,7 @@ import re
 from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 
-from modules.observability.metrics import METRIC_NAMES, BridgeMetrics
+from modules.observability.metrics import METRIC_NAMES, BridgeMetrics, PaceReading
 from modules.observability.records import RequestRecord
 from tests.support import ROOT
 
@@ -42,6 +42,7 @@ def _exposed() -> dict[str, set[str]]:
     m.inc_upstream_error("429")
     m.inc_scale("up")
     m.inc_retry()
+    m.set_paces([PaceReading("i", 1.0, 1.0, 1, {"recaptcha": 1})])
     out: dict[str, set[str]] = {}
     for family in text_string_to_metric_families(m.exposition().decode()):
         for sample in family.samples:

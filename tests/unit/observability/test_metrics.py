@@ -5,7 +5,12 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 
-from modules.observability.metrics import INSTANCE_STATES, METRIC_NAMES, BridgeMetrics
+from modules.observability.metrics import (
+    INSTANCE_STATES,
+    METRIC_NAMES,
+    BridgeMetrics,
+    PaceReading,
+)
 from modules.observability.records import RequestRecord
 
 
@@ -99,3 +104,21 @@ def test_metric_names_all_exposed_and_registries_independent() -> None:
     for name in METRIC_NAMES:
         assert name.removesuffix("_total") in families
     assert _samples(b)[("bridge_retries_total", ())] == 0
+
+
+def test_each_identity_pace_is_a_series_and_a_gone_instance_drops_out() -> None:
+    metrics = BridgeMetrics(CollectorRegistry())
+    metrics.set_paces(
+        [
+            PaceReading("i-1", 12.5, 0.0, 0, {}),
+            PaceReading("i-2", 1200.0, 1200.0, 2, {"recaptcha": 2, "rate_limited": 1}),
+        ]
+    )
+    got = _samples(metrics)
+    assert got[("bridge_instance_next_slot_seconds", (("instance", "i-1"),))] == 12.5
+    assert got[("bridge_instance_penalty_seconds", (("instance", "i-2"),))] == 1200
+    assert got[("bridge_instance_refusal_streak", (("instance", "i-2"),))] == 2
+    key = ("bridge_instance_refusals", (("instance", "i-2"), ("kind", "recaptcha")))
+    assert got[key] == 2
+    metrics.set_paces([PaceReading("i-1", 0.0, 0.0, 0, {})])
+    assert not [k for k in _samples(metrics) if ("instance", "i-2") in k[1]]
