@@ -14,6 +14,7 @@ from ..config import BridgeConfig
 from ..pool.instance import State
 from .judge import DEFAULT_INSTANCE_MEMORY_MB, Judge, LoadSample, ScaleDecision, ScaleSettings
 from .measure import container_memory_limit_mb, process_tree_stats
+from .paced_capacity import fresh_rate_per_s, paced_capacity_per_s
 
 if TYPE_CHECKING:
     from ..browser.driver import BrowserDriver
@@ -64,6 +65,7 @@ class Autoscaler:
         usable = [i for i in serving if i.usable]
         rss, cpu, per_instance = self._memory()
         wait = pool.dispatcher.queue_wait.value or 0.0
+        pacing = pool.config.pacing
         return LoadSample(
             at=now,
             instances=len(serving),
@@ -77,6 +79,10 @@ class Autoscaler:
             cpu_percent=cpu,
             browser_memory_mb=rss,
             memory_per_instance_mb=per_instance,
+            # Penalised identities are in `serving` and count at their interval: the
+            # pool never grows to make up for a penalty (paced_capacity.py).
+            paced_rate_per_s=fresh_rate_per_s(pacing),
+            paced_capacity_per_s=paced_capacity_per_s((i.pace.pace for i in serving), pacing),
         )
 
     def _memory(self) -> tuple[float, float, float | None]:

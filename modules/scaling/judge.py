@@ -39,9 +39,11 @@ class LoadSample:
     browser_memory_mb: float
     memory_per_instance_mb: float | None
     # Sends per second one fresh identity's pace allows; None when pacing is off. Then the
-    # pool's capacity is a rate (instances x this, penalised ones included: a penalty is
-    # never made up for with more identities) and waiting in the queue is normal.
+    # pool's capacity is a rate and waiting in the queue is normal.
     paced_rate_per_s: float | None = None
+    # Σ 1/interval over the identities (paced_capacity.py: penalised ones at their own
+    # interval, so a penalty is never made up for); None: instances x paced_rate_per_s.
+    paced_capacity_per_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +107,8 @@ class Judge:
         """Instances the load needs by Little's law, clamped to min..max."""
         per = self.settings.max_concurrent_per_instance
         if s.paced_rate_per_s is not None:
-            raw = math.ceil(s.arrival_rate_per_s / s.paced_rate_per_s)
+            # Little's law on the paced rate: identities = arrivals x mean interval.
+            raw = math.ceil(s.arrival_rate_per_s / _mean_paced_rate(s))
         elif s.mean_service_s is None:
             # No service time measured yet: size for what is running and waiting now.
             raw = math.ceil((s.in_flight + s.queue_depth) / per)
@@ -206,7 +209,7 @@ def _per_instance_mb(s: LoadSample) -> float:
 
 def _utilisation(s: LoadSample) -> float:
     if s.paced_rate_per_s is not None:
-        paced = s.instances * s.paced_rate_per_s
+        paced = _paced_capacity(s)
         return s.arrival_rate_per_s / paced if paced > 0 else float(s.arrival_rate_per_s > 0)
     if s.capacity > 0:
         return s.in_flight / s.capacity
@@ -214,13 +217,32 @@ def _utilisation(s: LoadSample) -> float:
     return 1.0 if s.in_flight or s.queue_depth else 0.0
 
 
+def _paced_capacity(s: LoadSample) -> float:
+    if s.paced_capacity_per_s is not None:
+        return s.paced_capacity_per_s
+    return s.instances * (s.paced_rate_per_s or 0.0)
+
+
+def _mean_paced_rate(s: LoadSample) -> float:
+    """Sends per second of an average identity (a fresh one's when there is none)."""
+    fresh = s.paced_rate_per_s or 0.0
+    capacity = _paced_capacity(s)
+    mean = capacity / s.instances if s.instances > 0 and capacity > 0 else fresh
+    return mean if mean > 0 else 1.0
+
+
 def _load_text(s: LoadSample, util: float) -> str:
     if s.paced_rate_per_s is None:
         return f"utilisation {util:.2f} ({s.in_flight}/{s.capacity})"
-    per_h = 3600 * s.paced_rate_per_s
+    if s.paced_capacity_per_s is None:
+        per_h = 3600 * s.paced_rate_per_s
+        return (
+            f"paced utilisation {util:.2f} ({3600 * s.arrival_rate_per_s:.1f} requests/h "
+            f"for {s.instances} x {per_h:.1f}/h)"
+        )
     return (
-        f"paced utilisation {util:.2f} ({3600 * s.arrival_rate_per_s:.1f} requests/h "
-        f"for {s.instances} x {per_h:.1f}/h)"
+        f"paced utilisation {util:.2f} ({3600 * s.arrival_rate_per_s:.1f} requests/h for "
+        f"{3600 * s.paced_capacity_per_s:.1f}/h of {s.instances} identities)"
     )
 
 

@@ -11,6 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.e2e.gui_helpers import gui_browser, open_gui, screenshot
 from tests.e2e.harness import Bridge, running_bridge, wait_for
+from tests.e2e.pacing_helpers import penalise, user_ids
 
 PACING = {
     "enabled": True,
@@ -20,7 +21,6 @@ PACING = {
     "penalty_s": 90,
     "penalty_max_s": 180,
 }
-PROMPT_FAILED = {"status": 429, "body": {"error": "prompt failed"}, "count": 1}
 
 
 async def _metrics(bridge: Bridge) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -31,23 +31,6 @@ async def _metrics(bridge: Bridge) -> dict[tuple[str, frozenset[tuple[str, str]]
         for family in text_string_to_metric_families(r.text)
         for s in family.samples
     }
-
-
-async def _penalise(bridge: Bridge, instance_id: str, users: dict[str, str]) -> int:
-    """Refuse this identity's next send with `prompt failed`; ask until it drew it."""
-    await bridge.knobs(fail_next={**PROMPT_FAILED, "sessions": [users[instance_id]]})
-    model = await bridge.model()
-    status = 0
-    for n in range(8):
-        r = await bridge.http.post(
-            "/v1/chat/completions",
-            json={"model": model, "messages": [{"role": "user", "content": f"ask {n}"}]},
-        )
-        status = r.status_code
-        pace = {i["id"]: i["pacing"] for i in await bridge.instances()}[instance_id]
-        if pace["penalty_s"] > 0:
-            return status
-    raise AssertionError(f"{instance_id} was never refused")
 
 
 async def _active(bridge: Bridge, rule: str) -> dict[str, Any] | None:
@@ -61,9 +44,9 @@ async def test_a_penalised_identity_shows_in_metrics_alerts_status_and_the_gui(
     async with running_bridge(
         tmp_path, instances=2, pacing=PACING, alerts={"evaluate_interval_s": 0.5}
     ) as bridge:
-        users = {i["id"]: i["identity"]["user_id"] for i in await bridge.instances()}
+        users = await user_ids(bridge)
         first, second = sorted(users)
-        assert await _penalise(bridge, first, users) == 200  # served by the other identity
+        assert await penalise(bridge, first, users) == 200  # served by the other identity
 
         got = await _metrics(bridge)
         me = frozenset({("instance", first)})
@@ -88,7 +71,7 @@ async def test_a_penalised_identity_shows_in_metrics_alerts_status_and_the_gui(
             assert "kept" not in await other.inner_text()
             await screenshot(page, "instances-penalised")
 
-        assert await _penalise(bridge, second, users) == 503  # nobody left to take it
+        assert await penalise(bridge, second, users) == 503  # nobody left to take it
         every = await wait_for(lambda: _active(bridge, "every_identity_penalised"), 10, "alert")
         assert every["message"].startswith("2 of 2 identities penalised")
         pacing = (await bridge.status())["pacing"]
