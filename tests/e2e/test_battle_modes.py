@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.async_api import expect
 
 from modules.local_arena import ReplyInput, expected_reasoning
 from modules.local_arena.catalog import MODELS
 from modules.local_arena.conversation import battle_pair
 from modules.local_arena.reply_registry import reply_text
 from modules.upstream import protocol
+from tests.e2e.gui_helpers import gui_browser, open_gui
 from tests.e2e.harness import Bridge, running_bridge, wait_for
 
 A, B = "local-echo-1", "local-thinker"  # b reasons first: its reasoning is in the extension
@@ -133,6 +135,10 @@ async def test_bad_battle_requests_are_400_naming_the_field(tmp_path) -> None:
             return ("battle", "battle") in mine and ("(unknown)", "direct") in mine
 
         await wait_for(refusal_recorded, 10, "refusals in the history with their mode")
+        async with gui_browser() as browser:  # the GUI's request log names the mode
+            page = await open_gui(browser, bridge, "requests")
+            rows = page.locator("#requests-table tbody tr", has_text="chat · battle · json")
+            await expect(rows.first).to_be_visible(timeout=10_000)
 
 
 _STREAMS = protocol.STREAM_PATH_PREFIX

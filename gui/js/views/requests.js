@@ -129,7 +129,8 @@ function updateRow(tr, r) {
   setText(c[6], `${fmtInt(r.prompt_tokens)} / ${fmtInt(r.completion_tokens)}`);
   setText(c[7], fmtInt(r.attempts));
   setText(c[8], fmtSecs(r.queue_wait_s));
-  setText(c[9], `${r.endpoint ? `${r.endpoint} · ` : ''}${r.stream ? 'stream' : 'json'}`);
+  const battle = r.mode && r.mode !== 'direct' ? `${r.mode} · ` : '';  // two models answered
+  setText(c[9], `${r.endpoint ? `${r.endpoint} · ` : ''}${battle}${r.stream ? 'stream' : 'json'}`);
   setAttr(c[9], 'title', r.strategy ? `strategy: ${r.strategy}` : null);
   setText(c[10], { hit: 'continued', miss: 'new' }[r.affinity] || DASH);
   setText(c[11], r.request_id ? `…${String(r.request_id).slice(-8)}` : DASH);
