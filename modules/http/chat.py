@@ -12,6 +12,7 @@ from ..errors import BadRequest
 from ..openai_api.battle_output import arena_opening
 from ..openai_api.chat_output import ChatChunks, chat_completion
 from ..openai_api.chunks import ChunkBuilder
+from ..openai_api.matchup_id import with_arena_field
 from ..openai_api.schema import validate_request
 from ..openai_api.surfaces import ChatSurface
 from ..service.agent_call import AgentCall
@@ -34,7 +35,7 @@ async def read_json(request: Request) -> Any:
 async def chat_completions(request: Request, coord: CoordinatorDep) -> Response:
     raw = await read_json(request)
     remember_model(request, raw)
-    req = validate_request(raw)
+    req = with_arena_field(validate_request(raw))  # served (and echoed) under one model id
     fmt = coord.config.openai.reasoning_format
 
     def surface(call: AgentCall) -> ChatSurface:

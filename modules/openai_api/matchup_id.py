@@ -1,7 +1,8 @@
 """Battle modes asked for through the OpenAI `model` id; pure.
 
 `battle` is a blind battle (the site picks both models and reveals them at the end);
-`side-by-side:<model_a>,<model_b>` names both. Anything else is a plain model id.
+`side-by-side:<model_a>,<model_b>` names both. Anything else is a plain model id. The
+request's `arena` extension field (`{"mode", "model_b"}`) is folded into such an id.
 """
 
 from __future__ import annotations
@@ -77,6 +78,32 @@ def check_matchup_request(req: ChatCompletionRequest, endpoint: str) -> None:
         raise BadRequest(
             "response_format is not supported in battle modes.", param="response_format"
         )
+
+
+def with_arena_field(req: ChatCompletionRequest) -> ChatCompletionRequest:
+    """The request with its `arena` field folded into the model id (`model` is model a):
+    `{"mode": "side-by-side", "model_b": b}` or `{"mode": "battle"}`; 400 on `arena`."""
+    arena = req.arena
+    if arena is None or arena.mode == protocol.MODE_DIRECT:
+        if arena is not None and arena.model_b is not None:
+            raise BadRequest("arena.model_b needs arena.mode 'side-by-side'.", param="arena")
+        return req
+    if looks_like_matchup(req.model):
+        raise BadRequest(
+            "Ask for a battle mode once: by the model id or by the arena field.", param="arena"
+        )
+    if arena.mode == protocol.MODE_BATTLE:
+        if arena.model_b is not None:
+            raise BadRequest(
+                "A blind battle takes no arena.model_b: the site picks both models.",
+                param="arena",
+            )
+        return req.model_copy(update={"model": BATTLE_ID, "arena": None})
+    if arena.model_b is None:
+        raise BadRequest("Side-by-side needs arena.model_b (model is a).", param="arena")
+    model = f"{SIDE_BY_SIDE_PREFIX}{req.model},{arena.model_b}"
+    parse_model_id(model)  # the same rules as the id: two names, no commas in them
+    return req.model_copy(update={"model": model, "arena": None})
 
 
 def _shown(model: str) -> str:

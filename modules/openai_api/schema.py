@@ -8,7 +8,7 @@ Accepted but ignored (the site offers no such knobs; the model decides): `temper
 logprobs off), a message's `name`, and any field OpenAI may add later.
 
 Rejected with 400: `n` > 1, the legacy `functions`, `logprobs: true`, and messages with
-the legacy role `function`.
+the legacy role `function`. Extension: `arena` asks for a battle mode (matchup_id).
 """
 
 from __future__ import annotations
@@ -111,6 +111,14 @@ class StreamOptions(BaseModel):
     include_usage: StrictBool = False
 
 
+class ArenaOptions(BaseModel):
+    """The `arena` extension field: a battle mode asked for beside `model` (matchup_id)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    mode: Literal["direct", "side-by-side", "battle"]
+    model_b: str | None = Field(default=None, min_length=1, max_length=MAX_MODEL_NAME)
+
+
 class ChatCompletionRequest(BaseModel):
     """A `POST /v1/chat/completions` body.
 
@@ -141,6 +149,7 @@ class ChatCompletionRequest(BaseModel):
     function_call: str | dict[str, Any] | None = None
     logprobs: StrictBool | None = None
     top_logprobs: StrictInt | None = Field(default=None, ge=0, le=20)
+    arena: ArenaOptions | None = None  # extension: a battle mode (README "Battle modes")
 
     @property
     def include_usage(self) -> bool:

@@ -85,7 +85,14 @@ async def test_side_by_side_streamed_and_whole(tmp_path, legacy: bool) -> None:
             assert sent["mode"] == protocol.MODE_SIDE_BY_SIDE
             ids = {m["publicName"]: m["id"] for m in MODELS}
             assert (sent["modelAId"], sent[protocol.MODEL_B_ID_FIELD]) == (ids[A], ids[B])
-        await wait_for(lambda: modes_recorded(bridge, ["side-by-side"] * 2), 10, "history")
+        # The same through the extension field: model a plus `arena`.
+        done = await bridge.client.chat.completions.create(
+            model=A,
+            messages=[{"role": "user", "content": "compare us"}],
+            extra_body={"arena": {"mode": "side-by-side", "model_b": B}},
+        )
+        assert done.model == PAIR and (done.choices[0].message.model_extra or {})["arena"] == want
+        await wait_for(lambda: modes_recorded(bridge, ["side-by-side"] * 3), 10, "history")
 
 
 @TRANSPORTS

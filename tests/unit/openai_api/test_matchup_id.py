@@ -12,6 +12,7 @@ from modules.openai_api.matchup_id import (
     check_matchup_request,
     parse_model_id,
     well_formed_matchup,
+    with_arena_field,
 )
 from modules.openai_api.schema import validate_request
 
@@ -71,3 +72,35 @@ def test_battles_are_chat_completions_without_tools_or_formats() -> None:
         with pytest.raises(BadRequest) as caught:
             check_matchup_request(request, endpoint)
         assert caught.value.param == param
+
+
+def test_the_arena_field_becomes_the_model_id() -> None:
+    side = _request("x", arena={"mode": "side-by-side", "model_b": "y"})
+    assert with_arena_field(side).model == "side-by-side:x,y"
+    assert with_arena_field(side).arena is None
+    assert with_arena_field(_request("anything", arena={"mode": "battle"})).model == "battle"
+    assert with_arena_field(_request("x", arena={"mode": "direct"})).model == "x"
+    assert with_arena_field(_request("x")).model == "x"
+
+
+@pytest.mark.parametrize(
+    ("model", "arena"),
+    [
+        ("x", {"mode": "side-by-side"}),
+        ("x", {"mode": "battle", "model_b": "y"}),
+        ("x", {"mode": "direct", "model_b": "y"}),
+        ("battle", {"mode": "battle"}),
+        ("side-by-side:x,y", {"mode": "side-by-side", "model_b": "z"}),
+    ],
+)
+def test_arena_field_mistakes_are_400_on_arena(model: str, arena: dict[str, Any]) -> None:
+    with pytest.raises(BadRequest) as caught:
+        with_arena_field(_request(model, arena=arena))
+    assert caught.value.param == "arena"
+
+
+def test_arena_field_shape_is_checked_like_any_field() -> None:
+    for arena in ({"mode": "royale"}, {"mode": "battle", "extra": 1}, "battle"):
+        with pytest.raises(BadRequest) as caught:
+            _request("x", arena=arena)
+        assert str(caught.value.param).startswith("arena")
