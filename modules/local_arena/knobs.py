@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..upstream import protocol
+from .ui_variants import UiVariant
 
 # Bodies the real site answers with, per status (SPEC appendix); used when fail_next gives none.
 DEFAULT_ERROR_BODIES: dict[int, dict[str, str]] = {
@@ -106,6 +107,8 @@ class Knobs(_Knob):
     require_page_token: bool = False
     quota: Quota = Field(default_factory=Quota)
     risk: Risk | None = None
+    # Another layout of the chat page (ui_variants.py), to test the bridge's UI adapter.
+    ui_variant: UiVariant = "standard"
 
     @model_validator(mode="after")
     def _positive_speeds(self) -> Knobs:

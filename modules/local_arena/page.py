@@ -41,7 +41,9 @@ async def chat_page(request: Request) -> Response:
         query.get(protocol.CHAT_MODEL_PARAM),
         query.get(protocol.CHAT_MODEL_B_PARAM),
     )
-    response = HTMLResponse(chat_html(state.settings.models, page, state.knobs.legacy_protocol))
+    response = HTMLResponse(
+        chat_html(state.settings.models, page, state.knobs.legacy_protocol, state.knobs.ui_variant)
+    )
     ensure_visitor(request, response)
     return response
 

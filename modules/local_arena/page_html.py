@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi.responses import HTMLResponse
 
 from ..upstream import protocol
+from .ui_variants import UiVariant, variant_markup, variant_script
 
 _STATIC = Path(__file__).with_name("static")
 _CHAT_JS = (_STATIC / "page_chat.js").read_text(encoding="utf-8")
@@ -143,16 +144,23 @@ def _new_chat(page: PageMode) -> str:
     return path + ("?" + urlencode(shown) if shown else "")
 
 
-def chat_html(models: tuple[dict[str, Any], ...], page: PageMode, legacy: bool) -> str:
-    """The chat page; `legacy` serves the 2025 page script, else the 2026 one (with reCAPTCHA)."""
+def chat_html(
+    models: tuple[dict[str, Any], ...],
+    page: PageMode,
+    legacy: bool,
+    variant: UiVariant = "standard",
+) -> str:
+    """The chat page; `legacy` serves the 2025 page script, else the 2026 one (with reCAPTCHA);
+    `variant` one of the other layouts (ui_variants.py)."""
     version = "2025" if legacy else "2026"
     recaptcha = f"{protocol.LOCAL_RECAPTCHA_SCRIPT_PATH}?{urlencode({'render': SITE_KEY})}"
-    return _PAGE_HTML.format(
+    markup = _PAGE_HTML.format(
         head_scripts="" if legacy else f'\n<script src="{html.escape(recaptcha)}"></script>',
         protocol=version,
         new_chat=html.escape(_new_chat(page)),
         selects=_selects(models, page),
         flight=flight_literal(models),
         config=_config(models, page.mode),
-        script=_CHAT_JS + _SEND_JS[version],
+        script=variant_script(variant) + _CHAT_JS + _SEND_JS[version],
     )
+    return variant_markup(markup, variant)
