@@ -156,9 +156,8 @@ async def main_async(args: argparse.Namespace, secrets: SecretSet) -> None:
         return
     from modules.local_arena import LocalArena
 
-    # The 2025 protocol: the bridge's `fetch` transport cannot pass the 2026 reCAPTCHA gate.
-    # This goes once the `compose` transport lands (issue 10).
-    async with LocalArena(legacy_protocol=True) as arena:
+    # The arena as the site is in 2026 (reCAPTCHA-gated sends): `auto` picks `compose`.
+    async with LocalArena() as arena:
         print(f"local arena (demo upstream) on {arena.url}", flush=True)
         config = build_config(args, arena_url=arena.url)
         check_exposure(config)

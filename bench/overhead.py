@@ -5,18 +5,20 @@ sessions. Everything is measured side by side in one run; prints only, never ass
                               [--strategy-requests 90] [--strategy-clients K-1]
                               [--tokens-per-s 50] [--ttft-ms 50]
 
-Part 1, overhead: one local arena, one bridge (demo mode, in-process, real Chromium) with K
-instances. N concurrent openai-SDK clients send streamed completions through the bridge;
-then the same N clients send the same requests straight to the arena with httpx (the
+Part 1, overhead: one local arena in its 2025 protocol (no page token, so both sides can
+send) and one bridge (in-process, real Chromium, the `fetch` transport) with K instances.
+N concurrent openai-SDK clients send streamed completions through the bridge; then the
+same N clients send the same requests straight to the arena with httpx (the
 create-evaluation body, K session cookies from the arena's sign-up endpoint, each session
 used by one request at a time like an instance, so both sides have K upstream slots).
 TTFT = request start to first text (bridge: first content chunk; direct: first `a0:` line).
 
-Part 2, strategies: a fresh arena where every 3rd session (by sign-up order) is 3x slower
-(`slow_sessions`, set before the instances start) and a fresh bridge; each of the five
-strategies (switched with PUT /api/settings) serves the same load of K-1 concurrent clients
-(below capacity, so a strategy has a choice to make); p50/p95 latency of whole non-streamed
-completions, and the share of requests that landed on slow instances.
+Part 2, strategies: a fresh arena in its 2026 protocol (the `compose` transport) where
+every 3rd session (by sign-up order) is 3x slower (`slow_sessions`, set before the
+instances start) and a fresh bridge; each of the five strategies (switched with PUT
+/api/settings) serves the same load of K-1 concurrent clients (below capacity, so a
+strategy has a choice to make); p50/p95 latency of whole non-streamed completions, and
+the share of requests that landed on slow instances.
 """
 
 from __future__ import annotations
@@ -170,8 +172,14 @@ async def direct_streamed(
 async def part_overhead(args: argparse.Namespace) -> None:
     knobs = {"tokens_per_s": args.tokens_per_s, "ttft_ms": args.ttft_ms}
     with tempfile.TemporaryDirectory() as folder:
+        # The 2025 arena: direct requests carry no page token, so the bridge uses `fetch`
+        # too (bench/transports.py puts `compose` beside them).
         async with running_bridge(
-            Path(folder), instances=args.instances, arena_knobs=knobs, health={"interval_s": 30}
+            Path(folder),
+            instances=args.instances,
+            legacy=True,
+            arena_knobs=knobs,
+            health={"interval_s": 30},
         ) as bridge:
             warm = 2 * args.instances
             await bridge_streamed(bridge, warm, args.clients, 10_000)  # pages, connections

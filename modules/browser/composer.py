@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from playwright.async_api import ElementHandle, FilePayload, Page
 
-from ..errors import InstanceFailed, SiteUiMismatch, UpstreamTimeout
+from ..errors import InstanceFailed, NeedsAttention, SiteUiMismatch, UpstreamTimeout
 from ..upstream import site_ui
+from ..upstream.failures import looks_like_challenge
 from ..upstream.site_ui import SiteUi
 from .page_session import PageSession
 
@@ -41,11 +42,23 @@ class Composer:
 
     async def open_chat(self, url: str, timeout_s: float) -> None:
         """Load a new chat page (the model preselected by the URL)."""
-        await self._session.call(
+        response = await self._session.call(
             self._page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000),
             "open chat",
             timeout_s + 1,
         )
+        if (response is not None and response.status == 403) or await self._challenged():
+            raise NeedsAttention(
+                f"{self.owner}: the site shows a challenge page", instance_id=self.owner
+            )
+
+    async def _challenged(self) -> bool:
+        """Whether the page on screen is a human challenge (not a changed chat page)."""
+        try:
+            title = await self._session.call(self._page.title(), "read title", 3)
+        except InstanceFailed:
+            return False
+        return looks_like_challenge(str(title))
 
     async def find(self, timeout_s: float) -> ElementHandle:
         """The composer, once it is visible and enabled."""
@@ -60,6 +73,10 @@ class Composer:
         except (UpstreamTimeout, InstanceFailed) as err:
             if not self._session.alive:
                 raise
+            if await self._challenged():
+                raise NeedsAttention(
+                    f"{self.owner}: the site shows a challenge page", instance_id=self.owner
+                ) from None
             raise self._mismatch(
                 f"no visible, enabled message box on {self._page.url} ({err.message})",
                 "composer",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from playwright.async_api import Page
 
-from ..errors import InstanceFailed
+from ..errors import BadRequest, InstanceFailed
 from ..upstream.protocol import STREAM_PATH_PREFIX
 from ..upstream.site_ui import SiteUi
 from ..upstream.transcript import attachment_bytes, render_transcript, transcript_images
@@ -113,6 +113,11 @@ class ComposeTransport:
         images = [
             ImageFile(a.name, a.content_type, attachment_bytes(a)) for a in transcript_images(turns)
         ]
+        if not text.strip() and not images:  # a composer sends nothing; never wait for it
+            raise BadRequest(
+                "The message is empty: the site's composer does not send an empty message.",
+                param="messages",
+            )
         composer = Composer(self._session, tab.page, self._ui)
         if not continued:
             url = self._ui.chat_url(self.origin, send.model.public_name, send.matchup)

@@ -21,7 +21,7 @@ from typing import Any
 _TOOL_LINE = re.compile(r"^- ([A-Za-z0-9_-]+): .*\n  (\{.*\})$", re.MULTILINE)
 _FORCED = re.compile(r'You must call the tool "([A-Za-z0-9_-]+)"')
 _RESULT = re.compile(r'<tool_result name="([^"]*)" id="[^"]*">(.*?)</tool_result>', re.DOTALL)
-_USER_LABEL = re.compile(r"^User:", re.MULTILINE)
+_USER_LABEL = re.compile(r"^User: ?", re.MULTILINE)
 _SCHEMA_START = re.compile(r"JSON Schema[^\n]*:\n")
 _REPAIR = "Your last reply was not usable"
 _BREAK = "BREAK_REPLY"
@@ -29,9 +29,9 @@ _DECODER = json.JSONDecoder()
 
 
 def last_user_turn(prompt: str) -> str:
-    """The last `User:` block of a labelled transcript, or the whole text if unlabelled."""
-    starts = [m.start() for m in _USER_LABEL.finditer(prompt)]
-    return prompt[starts[-1] :] if starts else prompt
+    """The text of the last `User:` block of a labelled transcript, else the whole text."""
+    ends = [m.end() for m in _USER_LABEL.finditer(prompt)]
+    return prompt[ends[-1] :] if ends else prompt
 
 
 def agent_reply(prompt: str, last_user_text: str) -> str:

@@ -62,7 +62,10 @@ class HealthMonitor:
             why = f"probe failed: {getattr(err, 'message', err)}"
             self._pool.mark_failed(inst, why)
             return False, why
-        if result["challenge"]:
+        # A parked page may still show the challenge it met (compose opens chat pages in
+        # it) after the site answers normally again: then the reload below decides.
+        parked = inst.base_state is State.NEEDS_ATTENTION
+        if result["challenge"] and not (parked and result["status"] == 200):
             inst.health.mark_bad("challenge")
             if self._pool.park(inst, "the site shows a challenge; a person must open it"):
                 self._pool.on_upstream_error("challenge")  # seen by the probe, not a request
@@ -74,9 +77,11 @@ class HealthMonitor:
             self._pool.mark_failed(inst, f"probe: {why}")
             return False, f"probe: {why}"
         inst.health.mark_good()
-        if inst.base_state is State.NEEDS_ATTENTION:
+        if parked:
             # The site answers normally again; reload so the page on screen is normal too.
-            if await self._launcher.reload(inst) and inst.can_become(State.READY):
+            if not await self._launcher.reload(inst):
+                return False, "the site answers, but the reloaded page still shows a challenge"
+            if inst.can_become(State.READY):
                 inst.set_state(State.READY, "challenge cleared")
                 self._pool.dispatcher.wake()
         return True, "page answers, session cookie present, no challenge"

@@ -89,7 +89,7 @@ async def running_bridge(
     wait_ready: int | None = None,
     arena_knobs: dict[str, Any] | None = None,
     api_key: str | None = None,
-    legacy: bool = True,
+    legacy: bool = False,
     **overrides: Any,
 ) -> AsyncIterator[Bridge]:
     """Local arena + bridge on free loopback ports; everything closed on exit.

@@ -94,3 +94,12 @@ async def test_a_send_the_site_refuses_is_mapped_and_loses_nothing(
         r = await bridge.http.post("/v1/chat/completions", json=body(model, "next one"))
         assert r.status_code == 200  # the tab and the slot came back
         assert r.json()["choices"][0]["message"]["content"] == expected_reply(model, "next one")
+
+
+async def test_an_empty_message_is_refused_before_the_composer(tmp_path) -> None:
+    async with running_bridge(tmp_path, instances=1) as bridge:
+        model = await bridge.model()
+        r = await bridge.http.post("/v1/chat/completions", json=body(model, "  "))
+        assert r.status_code == 400 and "empty" in r.json()["error"]["message"]
+        assert sends(bridge) == 0
+        assert [i["state"] for i in await bridge.instances()] == ["ready"]  # not its fault

@@ -14,15 +14,23 @@ from tests.e2e.harness import Bridge, running_bridge, wait_for
 HEALTH_INTERVAL_S = 1.0
 
 
-async def _stream(bridge: Bridge, model: str, text: str) -> tuple[str, float]:
-    """One streaming request; returns how it ended ('ok' or an error text) and when."""
+async def _stream(
+    bridge: Bridge, model: str, text: str, begun: list[str] | None = None
+) -> tuple[str, float]:
+    """One streaming request; returns how it ended ('ok' or an error text) and when.
+    `begun` gets `text` once the first content chunk has arrived."""
     body = {"model": model, "stream": True, "messages": [{"role": "user", "content": text}]}
+    lines: list[str] = []
     try:
         async with bridge.http.stream("POST", "/v1/chat/completions", json=body) as r:
             if r.status_code != 200:
                 await r.aread()
                 return f"status {r.status_code}", time.monotonic()
-            lines = [line async for line in r.aiter_lines() if line.startswith("data:")]
+            async for line in r.aiter_lines():
+                if line.startswith("data:"):
+                    lines.append(line)
+                if begun is not None and '"content":"' in line and text not in begun:
+                    begun.append(text)
     except httpx.HTTPError as err:
         return f"transport {type(err).__name__}", time.monotonic()
     if lines and lines[-1] == "data: [DONE]" and not any('"error"' in x for x in lines):
@@ -45,14 +53,17 @@ async def test_killed_browser_fails_fast_and_the_pool_heals(tmp_path) -> None:
         before = {i["id"] for i in await bridge.instances()}
         old_pids = set(bridge.coordinator.driver.browser_pids())
         assert old_pids == {b["pid"] for b in (await bridge.status())["browsers"]}
+        begun: list[str] = []
         clients = [
-            asyncio.create_task(_stream(bridge, model, f"long answer number {n} " * 4))
+            asyncio.create_task(_stream(bridge, model, f"long answer number {n} " * 4, begun))
             for n in range(3)
         ]
-        await wait_for(lambda: bridge.coordinator.in_flight() >= 2, 10, "streams running")
+        # Killed mid-stream: two answers have begun (the third waits in the queue).
+        await wait_for(lambda: len(begun) >= 2, 15, "streams running")
         killed_at = time.monotonic()
         for pid in old_pids:
             os.kill(pid, signal.SIGKILL)
+        bridge.arena.set_knobs(tokens_per_s=1000)  # the queued one is timed, not its answer
         outcomes = await asyncio.wait_for(asyncio.gather(*clients), HEALTH_INTERVAL_S + 5 + 5)
         for outcome, ended in outcomes:
             assert ended - killed_at < HEALTH_INTERVAL_S + 5, outcome

@@ -72,7 +72,9 @@ async def test_raw_stream_ends_with_done_and_models_come_from_the_page(tmp_path)
 
 
 async def test_full_history_reaches_the_upstream(tmp_path) -> None:
-    async with running_bridge(tmp_path, instances=1) as bridge:
+    # The 2025 site (fetch): the bridge builds messages[] itself. Compose renders the
+    # history into one message instead (test_compose_e2e.py).
+    async with running_bridge(tmp_path, instances=1, legacy=True) as bridge:
         model = await bridge.model()
         messages = [
             {"role": "system", "content": "be brief"},
