@@ -81,19 +81,28 @@ async def test_a_config_edit_fixes_a_renamed_composer(tmp_path) -> None:
         )
 
 
-@pytest.mark.parametrize(("status", "words"), [(400, "400"), (403, "recaptcha")])
-async def test_a_send_the_site_refuses_is_mapped_and_loses_nothing(
-    tmp_path, status: int, words: str
-) -> None:
-    async with running_bridge(tmp_path, instances=1, legacy=False) as bridge:
+async def test_a_send_the_site_refuses_is_mapped_and_loses_nothing(tmp_path) -> None:
+    async with running_bridge(tmp_path, instances=1) as bridge:
         model = await bridge.model()
-        await bridge.knobs(fail_next={"status": status, "count": 1})
+        await bridge.knobs(fail_next={"status": 400, "count": 1})
         r = await bridge.http.post("/v1/chat/completions", json=body(model, "refused"))
-        assert r.status_code == 502 and words in r.json()["error"]["message"]
+        assert r.status_code == 502 and "400" in r.json()["error"]["message"]
         assert (await bridge.instances())[0]["in_flight"] == 0
         r = await bridge.http.post("/v1/chat/completions", json=body(model, "next one"))
         assert r.status_code == 200  # the tab and the slot came back
         assert r.json()["choices"][0]["message"]["content"] == expected_reply(model, "next one")
+
+
+async def test_a_token_refusal_waits_out_the_penalty_and_then_answers(tmp_path) -> None:
+    async with running_bridge(tmp_path, instances=1) as bridge:
+        model = await bridge.model()
+        await bridge.knobs(fail_next={"status": 403, "count": 1})
+        r = await bridge.http.post("/v1/chat/completions", json=body(model, "after a refusal"))
+        assert r.status_code == 200
+        assert r.json()["choices"][0]["message"]["content"] == expected_reply(
+            model, "after a refusal"
+        )
+        assert r.headers["x-bridge-attempts"] == "2"  # the same identity, after its penalty
 
 
 async def test_an_empty_message_is_refused_before_the_composer(tmp_path) -> None:
