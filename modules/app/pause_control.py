@@ -61,13 +61,19 @@ class PauseControl:
         self._switch.pause(seconds)
         if self._switch.paused:
             log.warning("paused by the operator for %gs: nothing is sent to the site", seconds)
-            self._dispatcher.halt_waiters()
+            self._halt_waiters()
         else:
             log.info("resumed by the operator")
             self._dispatcher.wake()
         view = self.view()
         self._bus.publish("pause", view)
         return view
+
+    def _halt_waiters(self) -> None:
+        """Every waiter is told at once (503 paused); none is served."""
+        self._dispatcher.wake()  # conversations waiting for their instance give up (paused)
+        while self._dispatcher.queue.wake_next(None):  # woken empty-handed: Paused
+            pass
 
     def remaining_s(self) -> float:
         return self._switch.remaining_s()

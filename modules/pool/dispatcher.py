@@ -235,12 +235,6 @@ class Dispatcher:
         if paused is not None:
             raise paused
 
-    def halt_waiters(self) -> None:
-        """The pause began: every waiter is told at once (503 paused), none is served."""
-        self._serve_pinned()
-        while self.queue.wake_next(None):
-            pass
-
     def fail_waiters_if_hopeless(self) -> None:
         """Waiters get a 503 at once instead of sitting out the queue timeout."""
         if self.could_serve():
