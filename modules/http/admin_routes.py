@@ -13,7 +13,7 @@ from ..observability.history import MAX_LIMIT
 from .auth import ADMIN_COOKIE, client_address
 from .chat import read_json
 from .deps import CoordinatorDep, GuardDep, require_admin
-from .params import Status, Text, Time, status_filter, window_seconds
+from .params import Status, Text, Time, Window, status_filter, window_seconds
 
 public = APIRouter(prefix="/api")
 router = APIRouter(prefix="/api", dependencies=[Depends(require_admin)])
@@ -125,7 +125,7 @@ async def history(
 
 
 @router.get("/stats")
-async def stats(coord: CoordinatorDep, window: str = "1h") -> dict[str, Any]:
+async def stats(coord: CoordinatorDep, window: Window = "1h") -> dict[str, Any]:
     return await coord.stats(window_seconds(window))
 
 

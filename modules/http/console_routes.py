@@ -14,7 +14,7 @@ from ..errors import BadRequest
 from ..observability.history_export import MEDIA_TYPES, ExportFormat, StatsTable, jsonl_text
 from ..observability.log_buffer import DEFAULT_LIMIT, MAX_LIMIT, LogFilter
 from .deps import CoordinatorDep, require_admin
-from .params import Status, Text, Time, status_filter, window_seconds
+from .params import Status, Text, Time, Window, status_filter, window_seconds
 
 router = APIRouter(prefix="/api", dependencies=[Depends(require_admin)])
 
@@ -98,7 +98,7 @@ async def history_export(
 @router.get("/stats/export")
 async def stats_export(
     coord: CoordinatorDep,
-    window: str = "1h",
+    window: Window = "1h",
     table: Literal["series", "model", "instance"] = "series",
 ) -> Response:
     which: StatsTable = table

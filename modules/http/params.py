@@ -13,6 +13,7 @@ from ..observability.history import StatusFilter, parse_window
 Time = Annotated[float | None, Query(ge=0, le=1e11, allow_inf_nan=False)]  # unix seconds
 Text = Annotated[str | None, Query(max_length=256)]  # a model, a component, a search text
 Status = Annotated[str | None, Query(max_length=5)]  # see status_filter
+Window = Annotated[str, Query(max_length=32)]  # see window_seconds
 
 _STATUS_CLASSES: dict[str, Literal["error", "4xx", "5xx"]] = {
     "error": "error",

@@ -64,10 +64,27 @@ async def test_query_parameters_are_bounded(tmp_path) -> None:
             "/api/history?limit=-1",
             "/api/history?limit=" + "9" * 40,
             "/api/history?model=" + "m" * 300,
+            # The console's routes (issue 14) share those bounds.
+            "/api/logs?limit=5001",
+            "/api/logs?level=LOUD",
+            "/api/logs?since=nan",
+            "/api/logs?after=-1",
+            "/api/logs?text=" + "t" * 300,
+            "/api/logs/export?component=" + "c" * 300,
+            "/api/history/export?format=xml",
+            "/api/history/export?until=inf",
+            "/api/history/export?status=42",
+            "/api/stats/export?table=everything",
+            "/api/stats/export?window=" + "0" * 30 + "1h" + "x" * 10,
         ):
             _error(await bridge.http.get(path), 400)
         assert (await bridge.http.get("/api/history?status=200&limit=5")).status_code == 200
         assert (await bridge.http.get("/api/stats?window=7d")).status_code == 200
+        for path in (
+            "/api/logs?level=WARNING&limit=5000",
+            "/api/stats/export?window=7d&table=model",
+        ):
+            assert (await bridge.http.get(path)).status_code == 200
 
 
 async def test_live_feeds_are_capped(tmp_path) -> None:

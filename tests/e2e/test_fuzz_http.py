@@ -41,6 +41,22 @@ def _checked(response: httpx.Response, counts: dict[str, int]) -> None:
         assert isinstance(error["message"], str) and "Traceback" not in error["message"]
 
 
+# The console's reading routes (issue 14) and every query parameter any of them takes.
+CONSOLE_ROUTES = ("/api/logs", "/api/logs/export", "/api/history/export", "/api/stats/export")
+QUERY_KEYS = (
+    *("since", "until", "after", "status", "limit", "model", "window", "format", "table"),
+    *("level", "component", "instance", "text"),
+)
+ODD_VALUES = st.sampled_from(
+    ["-1", "1e309", "nan", "inf", "1e12", "99999999999999999999", "", "x" * 300, "1h" + " " * 40]
+)
+
+
+def _query_params() -> st.SearchStrategy[dict[str, str]]:
+    value = st.one_of(st.text(max_size=30), ODD_VALUES)
+    return st.fixed_dictionaries({}, optional={key: value for key in QUERY_KEYS})
+
+
 def _chat_bodies(model: str) -> st.SearchStrategy[Any]:
     schema = from_schema(ChatCompletionRequest.model_json_schema())
     real_model = schema.map(lambda body: {**body, "model": model})
@@ -74,13 +90,7 @@ def _fuzz_all(base: str, model: str) -> int:
 
         @FUZZ
         @given(
-            params=st.fixed_dictionaries(
-                {},
-                optional={
-                    key: st.text(max_size=30)
-                    for key in ("since", "status", "limit", "model", "window")
-                },
-            ),
+            params=_query_params(),
             name=st.text(min_size=1, max_size=50).filter(lambda n: n not in (".", "..")),
         )
         def fuzz_queries(params: dict[str, str], name: str) -> None:
@@ -88,8 +98,14 @@ def _fuzz_all(base: str, model: str) -> int:
             _checked(client.get("/api/stats", params=params), counts)
             _checked(client.get(f"/v1/models/{quote(name, safe='')}"), counts)
 
+        @FUZZ
+        @given(path=st.sampled_from(CONSOLE_ROUTES), params=_query_params())
+        def fuzz_console(path: str, params: dict[str, str]) -> None:
+            _checked(client.get(path, params=params), counts)
+
         # Chat first: fuzzed settings may retune the pool afterwards.
-        for fuzz in (fuzz_chat, fuzz_settings, fuzz_login, fuzz_raw, fuzz_queries):
+        fuzzers = (fuzz_chat, fuzz_settings, fuzz_login, fuzz_raw, fuzz_queries, fuzz_console)
+        for fuzz in fuzzers:
             fuzz()  # a @given function runs every example when called
     return counts["cases"]
 
@@ -100,4 +116,4 @@ async def test_fuzz_the_http_surface(tmp_path) -> None:
     async with running_bridge(tmp_path, instances=1, arena_knobs=knobs, **limits) as bridge:
         cases = await asyncio.to_thread(_fuzz_all, bridge.base_url, await bridge.model())
         print(f"fuzz cases sent: {cases}")
-        assert cases >= 7 * 120
+        assert cases >= 8 * 120
