@@ -1,5 +1,6 @@
 """Issue 14 in the GUI, in real Chromium against the real bridge: the Logs view filters and
-follows, downloads hold the rows the API reports, a request's detail drawer."""
+follows, downloads hold the rows the API reports (logs, requests, stats), a request's detail
+drawer."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from tests.e2e.harness import Bridge, running_bridge, wait_for
 
 T = 10_000  # ms: Playwright's auto-waiting deadline for one expectation
 ROWS = "#logs-table tbody tr"
+_STATS_MODEL = "#per-model [data-action='download-stats-model']"
+_STATS_SERIES = "#per-model [data-action='download-stats-series']"
 
 
 async def _download(page: Page, selector: str) -> str:
@@ -146,4 +149,23 @@ async def test_request_downloads_and_detail_drawer(tmp_path: Path) -> None:
         await expect(page.locator("#requests-table tbody tr")).to_have_count(1, timeout=T)
         only = list(csv.reader(io.StringIO(await _download(page, "[data-action='download-csv']"))))
         assert [row[1] for row in only[1:]] == [failed["request_id"]]
+        await _stats_downloads_hold_the_api_figures(page, bridge)
         assert errors == []
+
+
+async def _stats_downloads_hold_the_api_figures(page: Page, bridge: Bridge) -> None:
+    """The by-model card's CSV downloads: the window's figures as /api/stats reports them."""
+    await page.goto(bridge.base_url + "/#overview")
+    await page.click("[data-range='6h']")
+    await expect(page.locator("#per-model tbody tr")).to_have_count(1, timeout=T)
+    stats = (await bridge.http.get("/api/stats", params={"window": "6h"})).json()
+    by_model = list(csv.DictReader(io.StringIO(await _download(page, _STATS_MODEL))))
+    assert [row["model"] for row in by_model] == list(stats["per_model"])
+    for row in by_model:
+        api = stats["per_model"][row["model"]]
+        assert (int(row["total"]), int(row["errors"])) == (api["total"], api["errors"]) == (7, 1)
+        assert float(row["ttft_p95"]) == api["ttft_p95"]
+    series = list(csv.DictReader(io.StringIO(await _download(page, _STATS_SERIES))))
+    assert sum(int(point["requests"]) for point in series) == 7
+    assert sum(int(point["errors"]) for point in series) == 1
+    assert len(series) == len(stats["series"])
