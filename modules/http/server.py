@@ -78,6 +78,9 @@ def uvicorn_config(app: Any, server: ServerConfig, **overrides: Any) -> uvicorn.
         "proxy_headers": server.behind_proxy,
         "forwarded_allow_ips": server.forwarded_allow_ips,
         "log_level": "warning",
+        # uvicorn's lines go through the bridge's handlers (text or JSON, secrets masked,
+        # the console's ring buffer) instead of uvicorn's own stderr handler.
+        "log_config": None,
         **overrides,
     }
     return uvicorn.Config(app, **options)

@@ -4,49 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
-import socket
 import subprocess
-import sys
-from pathlib import Path
-from typing import IO
 
 import httpx
 import openai
 import psutil
 
 from modules.observability.history import FILE_NAME, HistoryStore
+from tests.e2e.bridge_process import free_port, start_demo
 from tests.e2e.harness import wait_for, write_config
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_bridge(config: Path, port: int, log: IO[bytes]) -> subprocess.Popen:
-    """`python start.py --demo` in its own process, as a user would run it."""
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "start.py",
-            "--demo",
-            "--port",
-            str(port),
-            "--instances",
-            "2",
-            "--config",
-            str(config),
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
 
 
 def _kill_tree(proc: subprocess.Popen) -> list[tuple[psutil.Process, str]]:
@@ -69,9 +36,9 @@ def _kill_tree(proc: subprocess.Popen) -> list[tuple[psutil.Process, str]]:
 
 async def test_rows_survive_kill_9_of_the_bridge_process(tmp_path) -> None:
     config = write_config(tmp_path, {"storage": {"path": str(tmp_path / "data")}})
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "bridge.log").open("wb")
-    proc = _start_bridge(config, port, log)
+    proc = start_demo(config, port, log, subprocess.STDOUT, "--instances", "2")
     base = f"http://127.0.0.1:{port}"
     ids: list[str] = []
     killed: list[tuple[psutil.Process, str]] = []

@@ -6,9 +6,7 @@ import asyncio
 import json
 import re
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,15 +14,8 @@ import httpx
 import psutil
 
 from modules.local_arena import expected_reply
+from tests.e2e.bridge_process import free_port, start_demo
 from tests.e2e.harness import wait_for, write_config
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _browser_tree(pid: int) -> list[psutil.Process]:
@@ -42,16 +33,10 @@ def _browser_tree(pid: int) -> list[psutil.Process]:
     return out
 
 
-def _start_bridge(folder: Path, port: int, config: Path) -> subprocess.Popen[str]:
+def _start_bridge(folder: Path, port: int, config: Path) -> subprocess.Popen[bytes]:
     """`python start.py --demo` as a child process; output goes to folder/bridge.log."""
-    with (folder / "bridge.log").open("w") as log:
-        return subprocess.Popen(
-            [sys.executable, "start.py", "--demo", "--port", str(port), "--config", str(config)],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+    with (folder / "bridge.log").open("wb") as log:
+        return start_demo(config, port, log)
 
 
 def _log_text(folder: Path) -> str:
@@ -74,7 +59,7 @@ async def _stream(http: httpx.AsyncClient, model: str, text: str) -> str:
 
 
 async def test_sigterm_drains_running_streams_and_leaves_no_browser(tmp_path) -> None:
-    port = _free_port()
+    port = free_port()
     config = write_config(
         tmp_path,
         {"pool": {"initial_instances": 3, "max_instances": 3}, "shutdown": {"grace_s": 20}},
