@@ -98,7 +98,7 @@ def _fuzz_all(base: str, model: str) -> int:
             _checked(client.get("/api/stats", params=params), counts)
             _checked(client.get(f"/v1/models/{quote(name, safe='')}"), counts)
 
-        @FUZZ
+        @settings(FUZZ, max_examples=60)  # reading routes: the parameters are what varies
         @given(path=st.sampled_from(CONSOLE_ROUTES), params=_query_params())
         def fuzz_console(path: str, params: dict[str, str]) -> None:
             _checked(client.get(path, params=params), counts)
@@ -116,4 +116,4 @@ async def test_fuzz_the_http_surface(tmp_path) -> None:
     async with running_bridge(tmp_path, instances=1, arena_knobs=knobs, **limits) as bridge:
         cases = await asyncio.to_thread(_fuzz_all, bridge.base_url, await bridge.model())
         print(f"fuzz cases sent: {cases}")
-        assert cases >= 8 * 120
+        assert cases >= 7 * 120 + 60
