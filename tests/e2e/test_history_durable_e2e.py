@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import subprocess
 
 import httpx
 import openai
 
 from modules.observability.history import HistoryStore
+from tests.e2e.bridge_process import free_port, start_demo
 from tests.e2e.harness import wait_for, write_config
-from tests.e2e.test_history_crash_e2e import _free_port, _kill_tree, _start_bridge
+from tests.e2e.test_history_crash_e2e import _kill_tree
 
 
 async def _answer(client: openai.AsyncOpenAI, n: int) -> str:
@@ -29,9 +31,9 @@ async def _answer(client: openai.AsyncOpenAI, n: int) -> str:
 
 async def test_answered_requests_survive_a_kill_right_after(tmp_path) -> None:
     config = write_config(tmp_path, {"storage": {"path": str(tmp_path / "data")}})
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "bridge.log").open("wb")
-    proc = _start_bridge(config, port, log)
+    proc = start_demo(config, port, log, subprocess.STDOUT, "--instances", "2")
     base = f"http://127.0.0.1:{port}"
     answered: list[str] = []
     try:
