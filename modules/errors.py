@@ -38,6 +38,7 @@ face: HTTP `status`, OpenAI error `openai_type`, metrics/history `label`, `defau
         ├── CoolDown                429 + Retry-After: park the instance until retry_after_s
         │   └── PromptFailed        429 "prompt failed": the identity is flagged (penalty)
         ├── NeedsAttention          challenge / login wall: park for a human
+        │   └── LoginExpired        GET /api/me says 401: the login ran out (log in again)
         ├── Forbidden               403 that is not a challenge
         │   └── TokenRefused        403 "recaptcha validation failed": flagged (penalty)
         └── UpstreamStreamError     the site reported an error inside the stream (a3:)
@@ -320,6 +321,12 @@ class NeedsAttention(UpstreamError):
     """The site shows a human challenge or a login wall; a person must act."""
 
     label = default_code = "challenge"
+
+
+class LoginExpired(NeedsAttention):
+    """The site no longer accepts this identity's login (401 on the cheap /api/me check)."""
+
+    label = default_code = "login_expired"
 
 
 class Forbidden(UpstreamError):

@@ -11,16 +11,18 @@ from typing import Any
 
 from ..browser.driver import BrowserDriver
 from ..config import BridgeConfig
-from ..errors import Conflict, NotFound, ShuttingDown
+from ..errors import BadRequest, Conflict, NotFound, ShuttingDown
 from ..identity.book import PaceBook
 from ..identity.pace_store import PaceStore
 from ..identity.pause import PauseSwitch
+from ..identity.profiles import ProfileStore, check_name
 from ..observability.hub import ObservabilityHub
 from ..observability.log_entry import PRIVATE
 from ..openai_api.attachments import image_policy
 from ..openai_api.convert import to_chat_turns
 from ..openai_api.schema import ChatCompletionRequest
 from ..pool.health_monitor import HealthMonitor
+from ..pool.identity_keeper import IdentityKeeper
 from ..pool.instance import Instance, State
 from ..pool.launcher import InstanceLauncher
 from ..pool.pool import Pool
@@ -33,9 +35,10 @@ from ..service.runner import CompletionRunner
 from ..util.log_context import tag_task
 from ..util.recurring import RecurringTask
 from ..util.redact import SecretSet
+from .accounts import Accounts
 from .console_log import ConsoleLog, config_secrets
 from .event_bus import EventBus
-from .instance_request import instance_spec
+from .instance_request import add_request
 from .pause_control import PauseControl
 from .runtime_settings import SettingsManager
 from .views import CoordinatorViews
@@ -73,7 +76,12 @@ class Coordinator(CoordinatorViews):
         self.launcher = InstanceLauncher(config, self.driver, self.catalog.update_from_html)
         self.pace_store = PaceStore(data_dir(config))
         self.paces = PaceBook(config.pacing, self.pace_store)
-        self.pool = Pool(config, self.launcher, self.bus, seed=seed, paces=self.paces)
+        profiles = ProfileStore(data_dir(config) / config.storage.profiles_dir)
+        self.keeper = IdentityKeeper(profiles, config.arena.url)
+        self.pool = Pool(
+            config, self.launcher, self.bus, seed=seed, paces=self.paces, keeper=self.keeper
+        )
+        self.accounts = Accounts(config, self.pool, self.launcher)
         self.pause = PauseControl(PauseSwitch(self.pace_store), self.pool.dispatcher, self.bus)
         affinity = config.balancer.affinity
         self.runner = CompletionRunner(
@@ -118,6 +126,9 @@ class Coordinator(CoordinatorViews):
             stack.callback(self.responses.close)
             stack.enter_context(self.pace_store)
             stack.push_async_callback(self.pool.close)
+            # Saved accounts always come back (within max_instances); anonymous ones fill up.
+            accounts = min(self.keeper.accounts(), self.config.pool.max_instances)
+            self.pool.target = max(self.pool.target, accounts)
             self.pool.ensure_size()
             for task in self._tasks:
                 task.start()
@@ -201,16 +212,28 @@ class Coordinator(CoordinatorViews):
         )
 
     # --- actions -----------------------------------------------------------
-    def add_instance(self, body: Any = None) -> dict[str, Any]:
-        """Start one more instance, made as the operator's settings say (all optional)."""
-        spec = instance_spec(body)
+    async def add_instance(self, body: Any = None) -> dict[str, Any]:
+        """Start one more instance, made as the operator's settings say (all optional); with
+        a login (storage state or cookie) it is an account, checked before it is stored."""
+        req = add_request(body, self.config.arena.url)
         refused = self.autoscaler.growth_refused()
         if refused is not None:
             raise Conflict(f"Cannot add an instance: {refused}.", code="pool_limit")
-        for secret in spec.secrets():
+        for secret in req.spec.secrets():
             self.logs_ring.secrets.add(secret)  # masked in every log line from now on
+        if req.login is not None:
+            return (await self.accounts.add(req)).describe()
         self.pool.target += 1
-        return self.pool.add(spec).describe()
+        return self.pool.add(req.spec).describe()
+
+    async def save_session(self, instance_id: str, body: Any = None) -> dict[str, Any]:
+        """Keep the login in this instance (a person logged in) as a saved account."""
+        name = body.get("name") if isinstance(body, dict) else None
+        if name is not None and not isinstance(name, str):
+            raise BadRequest("name must be a string.", param="name")
+        return await self.accounts.save_session(
+            self._get(instance_id, changing=True), check_name(name) if name else None
+        )
 
     async def check_instance(self, instance_id: str) -> dict[str, Any]:
         """Run the health probe of one instance now; its verdict and the instance after it."""
@@ -222,6 +245,7 @@ class Coordinator(CoordinatorViews):
         floor = self.settings.current.min_instances
         self.pool.target = max(floor, self.pool.target - 1)
         self.pool.retire(inst, "removed by operator")
+        self.keeper.forget(inst)  # let go: it does not come back at the next start
         self.pool.ensure_size()
         self.pool.dispatcher.fail_waiters_if_hopeless()
         return inst.describe()

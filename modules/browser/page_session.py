@@ -22,20 +22,17 @@ log = logging.getLogger(__name__)
 
 RELAY_JS = (Path(__file__).with_name("fetch_relay.js")).read_text(encoding="utf-8")
 
-# Same-origin ping from inside the page: a HEAD of the home page (cheap for the site);
-# only when that is not a plain 200 is the page fetched to look for a human challenge.
-# Markers come from the protocol module.
-_PROBE_JS = """async ([markers, timeoutMs]) => {
+# Same-origin login check from inside the page: a GET of the site's cheap "who am I" path
+# (no chat quota spent); only when that is not a plain 200 is its body read to look for a
+# human challenge. Path and markers come from the protocol module.
+_PROBE_JS = """async ([markers, timeoutMs, path]) => {
   const hit = (t) => markers.some((m) => t.includes(m));
   const onScreen = hit(document.title) || hit(document.documentElement.outerHTML.slice(0, 20000));
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);
-  const get = (method) => fetch("/", { method, credentials: "include", signal: ctrl.signal,
-                                        cache: "no-store" });
   try {
-    const head = await get("HEAD");
-    if (head.status === 200) return { status: 200, challenge: onScreen, error: null };
-    const r = await get("GET");
+    const r = await fetch(path, { credentials: "include", signal: ctrl.signal, cache: "no-store" });
+    if (r.status === 200) return { status: 200, challenge: onScreen, error: null };
     const text = await r.text();
     return { status: r.status, challenge: onScreen || hit(text.slice(0, 20000)), error: null };
   } catch (e) {
@@ -170,12 +167,25 @@ class PageSession:
     ) -> Any:
         return await self.call(self.page.evaluate(js, arg), what, timeout_s)
 
-    async def probe(self, markers: tuple[str, ...], timeout_s: float) -> dict[str, Any]:
-        """Same-origin request from the page; reports status and challenge markers."""
+    async def probe(self, markers: tuple[str, ...], timeout_s: float, path: str) -> dict[str, Any]:
+        """Same-origin GET of `path` from the page; reports status and challenge markers."""
+        arg = [list(markers), int(timeout_s * 1000), path]
         result: dict[str, Any] = await self.evaluate(
-            _PROBE_JS, [list(markers), int(timeout_s * 1000)], what="probe", timeout_s=timeout_s + 1
+            _PROBE_JS, arg, what="probe", timeout_s=timeout_s + 1
         )
         return result
+
+    async def api_get(self, url: str, timeout_s: float) -> tuple[int, str]:
+        """GET with this context's cookies but without the page (a login check, no scripts)."""
+        response = await self.call(
+            self.context.request.get(url, timeout=timeout_s * 1000, max_redirects=5),
+            "login check",
+            timeout_s + 1,
+        )
+        try:
+            return response.status, await self.call(response.text(), "login check")
+        finally:
+            await self.call(response.dispose(), "login check")
 
     async def fetch_text(self, path: str, timeout_s: float) -> tuple[int, str]:
         """Same-origin GET from inside the page (used to refresh the model list)."""

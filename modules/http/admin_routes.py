@@ -62,7 +62,7 @@ async def list_instances(coord: CoordinatorDep) -> dict[str, Any]:
 @router.post("/instances", status_code=202)
 async def add_instance(request: Request, coord: CoordinatorDep) -> dict[str, Any]:
     body = await read_json(request) if await request.body() else None
-    return {"instance": coord.add_instance(body)}
+    return {"instance": await coord.add_instance(body)}
 
 
 @router.post("/instances/{instance_id}/check")
@@ -78,6 +78,12 @@ async def remove_instance(instance_id: str, coord: CoordinatorDep) -> dict[str, 
 @router.post("/instances/{instance_id}/recycle", status_code=202)
 async def recycle_instance(instance_id: str, coord: CoordinatorDep) -> dict[str, Any]:
     return {"instance": coord.recycle_instance(instance_id)}
+
+
+@router.post("/instances/{instance_id}/save-session")
+async def save_session(instance_id: str, request: Request, coord: CoordinatorDep) -> dict[str, Any]:
+    body = await read_json(request) if await request.body() else None
+    return await coord.save_session(instance_id, body)
 
 
 @router.post("/instances/{instance_id}/open")

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..errors import BadRequest
 from ..upstream.identity import auth_cookie_value, decode_identity, split_auth_cookie
-from ..upstream.protocol import AUTH_COOKIE, AUTH_COOKIE_PREFIX
+from ..upstream.protocol import AUTH_COOKIE, AUTH_COOKIE_CHUNK, AUTH_COOKIE_PREFIX
 
 _SAME_SITE = ("Strict", "Lax", "None")
 _MAX_COOKIES = 500
@@ -119,7 +119,17 @@ def login_from_storage_state(data: object, arena_url: str) -> Login:
         )
     if not ours:
         raise _bad(f"no {AUTH_COOKIE} cookie for {host}: not an arena login", "storage_state")
+    state["cookies"] = [part for c in state["cookies"] for part in _split_long(c)]
     return _login(state, {c["name"]: c["value"] for c in ours}, "storage_state")
+
+
+def _split_long(cookie: dict[str, Any]) -> list[dict[str, Any]]:
+    """An auth cookie too long for a browser (4 KB) in the numbered parts the site uses."""
+    if cookie["name"] != AUTH_COOKIE or len(cookie["value"]) <= AUTH_COOKIE_CHUNK:
+        return [cookie]
+    return [
+        {**cookie, "name": n, "value": v} for n, v in split_auth_cookie(cookie["value"]).items()
+    ]
 
 
 def login_from_cookie(value: str, arena_url: str) -> Login:

@@ -62,8 +62,12 @@ async def sign_up(request: Request) -> Response:
 
 @router.get(protocol.ME_PATH)
 async def me(request: Request) -> Response:
-    """200 with the user for a valid session, else 401; spends no chat quota."""
-    user = arena_state(request).sessions.user_for(request.cookies)
+    """200 with the user for a valid session, else 401; spends no chat quota. A challenge
+    covers it like every other path of the site."""
+    state = arena_state(request)
+    user = state.sessions.user_for(request.cookies)
+    if state.knobs.challenges(user.id if user else None):
+        return challenge_response()
     if user is None:
         return error(401, "Unauthorized")
-    return JSONResponse({"user": {"id": user.id, "is_anonymous": True}})
+    return JSONResponse({"user": {"id": user.id, "is_anonymous": user.anonymous}})

@@ -1,4 +1,5 @@
-"""`/_control`: read and change knobs, counters and recorded requests while running."""
+"""`/_control`: read and change knobs, counters and recorded requests while running; make
+and expire accounts (what a person logging in, or a login running out, does on the site)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from .sessions import encode_session
 from .state import arena_state
 
 router = APIRouter()
@@ -58,3 +60,18 @@ async def attempts(
         return JSONResponse({"error": f"unknown user: {user_id}"}, status_code=404)
     found = [a.as_dict() for a in user.standing.attempts_between(since, until)]
     return JSONResponse({"user_id": user_id, "count": len(found), "attempts": found})
+
+
+@router.post("/_control/accounts")
+async def new_account(request: Request) -> dict[str, Any]:
+    """An account as if a person had logged in: its user id and full auth cookie value."""
+    user = arena_state(request).sessions.sign_up(anonymous=False)
+    return {"user_id": user.id, "cookie": encode_session(user.id, anonymous=False)}
+
+
+@router.post("/_control/accounts/{user_id}/expire")
+async def expire_account(request: Request, user_id: str) -> JSONResponse:
+    """End a user's login: /api/me and every send answer 401 from now on."""
+    if not arena_state(request).sessions.expire(user_id):
+        return JSONResponse({"error": f"unknown user: {user_id}"}, status_code=404)
+    return JSONResponse({"user_id": user_id, "expired": True})

@@ -32,7 +32,7 @@ def uuid7() -> str:
     return str(uuid.UUID(int=value))
 
 
-def encode_session(user_id: str) -> str:
+def encode_session(user_id: str, *, anonymous: bool = True) -> str:
     """The full auth cookie value: "base64-" + base64url(JSON session)."""
     session = {
         "access_token": secrets.token_urlsafe(_ACCESS_TOKEN_BYTES),
@@ -40,7 +40,7 @@ def encode_session(user_id: str) -> str:
         "expires_in": _SESSION_LIFETIME_S,
         "expires_at": int(time.time()) + _SESSION_LIFETIME_S,
         "refresh_token": secrets.token_urlsafe(12),
-        "user": {"id": user_id, "aud": "authenticated", "is_anonymous": True},
+        "user": {"id": user_id, "aud": "authenticated", "is_anonymous": anonymous},
     }
     raw = base64.urlsafe_b64encode(json.dumps(session).encode()).decode().rstrip("=")
     return protocol.AUTH_COOKIE_PREFIX + raw
@@ -91,6 +91,8 @@ class User:
     recent: deque[float] = field(default_factory=deque)  # accepted request times
     standing: Standing = field(default_factory=Standing)  # attempts, refusals, risk flag
     quota: QuotaWindow = field(default_factory=QuotaWindow)  # the ratelimit headers' budget
+    anonymous: bool = True  # False: an account a person logged into (made by /_control)
+    expired: bool = False  # its login no longer works: every call answers 401
     via: dict[str, int] = field(default_factory=dict)  # requests per proxy name ("" = direct)
 
 
@@ -102,16 +104,24 @@ class SessionRegistry:
         self.evaluations: dict[str, Evaluation] = {}
         self.total_requests = 0
 
-    def sign_up(self) -> User:
-        """Create a new anonymous user."""
-        user = User(id=uuid7(), order=len(self.users) + 1)
+    def sign_up(self, *, anonymous: bool = True) -> User:
+        """Create a new user (anonymous, or an account as if a person had logged in)."""
+        user = User(id=uuid7(), order=len(self.users) + 1, anonymous=anonymous)
         self.users[user.id] = user
         return user
 
     def user_for(self, cookies: Mapping[str, str]) -> User | None:
         """The known user these cookies belong to, else None (absent, bad or expired)."""
         user_id = user_id_from_cookies(cookies)
-        return self.users.get(user_id) if user_id else None
+        user = self.users.get(user_id) if user_id else None
+        return None if user is None or user.expired else user
+
+    def expire(self, user_id: str) -> bool:
+        """End a user's login (as the site does when a session expires); False if unknown."""
+        user = self.users.get(user_id)
+        if user is not None:
+            user.expired = True
+        return user is not None
 
     def count_request(self, user: User) -> None:
         """Count one authenticated stream request."""

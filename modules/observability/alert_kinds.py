@@ -35,6 +35,7 @@ class PoolFacts:
     needs_attention: Sequence[str]
     at_max: bool
     queue_depth: int
+    expired_logins: Sequence[str] = ()  # accounts whose login the site refuses (401)
     # Per degradation rule (by name): the models worse than their baseline, worst first.
     degraded: Mapping[str, Sequence[Degraded]] = field(default_factory=dict)
     identities: int = 0  # identities in the pool (serving instances)
@@ -97,10 +98,17 @@ def _no_usable(_rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> 
     return n == 0, float(n), f"{n} usable instances"
 
 
-def _needs_attention(rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> Verdict:
-    ids = list(pool.needs_attention)
+def _listed(rule: AlertRule, ids: Sequence[str], what: str) -> Verdict:
     names = ", ".join(ids) if ids else "none"
-    return len(ids) > rule.threshold, float(len(ids)), f"needs attention: {names}"
+    return len(ids) > rule.threshold, float(len(ids)), f"{what}: {names}"
+
+
+def _needs_attention(rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> Verdict:
+    return _listed(rule, pool.needs_attention, "needs attention")
+
+
+def _login_expired(rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> Verdict:
+    return _listed(rule, pool.expired_logins, "login expired")
 
 
 def _saturated(rule: AlertRule, _window: Sequence[Sample], pool: PoolFacts) -> Verdict:
@@ -150,6 +158,7 @@ ALERT_KINDS: dict[str, AlertKind] = {
         AlertKind("p95_ttft", "seconds", "95th percentile time to first token", _p95_ttft, True),
         AlertKind("no_usable_instance", "count", "No instance can serve", _no_usable),
         AlertKind("needs_attention", "count", "Instances waiting for a person", _needs_attention),
+        AlertKind("login_expired", "count", "Accounts whose login expired", _login_expired),
         AlertKind("pool_saturated", "count", "Requests queued at max pool size", _saturated),
         AlertKind("degradation", "factor", "A model worse than its own baseline", _degradation),
         AlertKind("identity_penalised", "count", "Identities the site penalised", _penalised),

@@ -148,6 +148,7 @@ class ObservabilityHub:
             needs_attention=attention,
             at_max=at_max,
             queue_depth=len(pool.dispatcher.queue),
+            expired_logins=[i.id for i in pool.instances.values() if i.login_expired],
             degraded=self._degraded,
             identities=len(serving),
             penalised={i.id: i.pace.penalty_left_s() for i in serving if i.pace.penalised()},

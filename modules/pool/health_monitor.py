@@ -1,4 +1,5 @@
-"""Probes idle instances, parks challenged ones, replaces broken ones, renews old sessions."""
+"""Probes idle instances (GET /api/me: no chat quota), parks challenged ones and expired
+accounts, replaces broken ones, renews old sessions."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from ..browser.host import BrowserHost
 from ..config import BridgeConfig
 from ..errors import Conflict
-from ..upstream.protocol import AUTH_COOKIE, CHALLENGE_MARKERS
+from ..upstream.protocol import AUTH_COOKIE, CHALLENGE_MARKERS, ME_PATH
 from ..util.display import NO_DISPLAY, has_display
 from .instance import Instance, State
 from .launcher import InstanceLauncher
@@ -56,7 +57,8 @@ class HealthMonitor:
             self._pool.mark_failed(inst, "page is gone")
             return False, "page is gone"
         try:
-            result = await inst.page.probe(CHALLENGE_MARKERS, self._config.health.probe_timeout_s)
+            timeout = self._config.health.probe_timeout_s
+            result = await inst.page.probe(CHALLENGE_MARKERS, timeout, ME_PATH)
             jar = await inst.page.cookies()
         except Exception as err:
             why = f"probe failed: {getattr(err, 'message', err)}"
@@ -70,6 +72,8 @@ class HealthMonitor:
             if self._pool.park(inst, "the site shows a challenge; a person must open it"):
                 self._pool.on_upstream_error("challenge")  # seen by the probe, not a request
             return False, "the site shows a challenge"
+        if result["status"] == 401 and inst.spec.account:
+            return False, self._login_expired(inst)
         if result["status"] != 200 or not any(n.startswith(AUTH_COOKIE) for n in jar):
             why = result["error"] or f"status {result['status']}"
             if result["status"] == 200:
@@ -77,6 +81,8 @@ class HealthMonitor:
             self._pool.mark_failed(inst, f"probe: {why}")
             return False, f"probe: {why}"
         inst.health.mark_good()
+        inst.login_expired = False
+        await self._pool.keep(inst)  # the site may have rotated its cookie
         if parked:
             # The site answers normally again; reload so the page on screen is normal too.
             if not await self._launcher.reload(inst):
@@ -84,7 +90,12 @@ class HealthMonitor:
             if inst.can_become(State.READY):
                 inst.set_state(State.READY, "challenge cleared")
                 self._pool.dispatcher.wake()
-        return True, "page answers, session cookie present, no challenge"
+        return True, "login valid (GET /api/me), session cookie present, no challenge"
+
+    def _login_expired(self, inst: Instance) -> str:
+        why = f"login expired (GET {ME_PATH}: 401): open it, log in again and save the session"
+        self._pool.expire_login(inst, why)
+        return why
 
     def _renew_sessions(self) -> None:
         cfg = self._config.pool

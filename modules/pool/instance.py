@@ -106,6 +106,7 @@ class Instance:
         self.last_error: str | None = None
         self.spare = spare  # a warm spare: loaded, idle, gets no traffic until promoted
         self.last_check: dict[str, Any] | None = None  # the latest health probe's verdict
+        self.login_expired = False  # the site answers 401 to its login (/api/me): log in again
         # The identity's pace; until the identity is known, one that never holds back.
         self._pace = TrackedPace(Pace(PacingConfig(enabled=False)), None, None, time.time)
 
@@ -284,6 +285,7 @@ class Instance:
             "cooling_down_s": _round(max(0.0, self.cooling_until - self._clock())),
             "error_score": _round(self.health.error_score),
             "last_check": self.last_check,
+            "login_expired": self.login_expired,
             "pacing": self.pace_view(),
             "identity": {
                 "user_id": self.identity.user_id,

@@ -4,7 +4,7 @@ An operator gives a spec when adding an instance (POST /api/instances); otherwis
 makes one, taking a proxy from `browser.proxies`. The spec stays with the instance for its
 whole life: every context it opens (also a visible window for a person) uses the same
 proxy, so an identity never changes its address, and a refused identity is never moved
-to another proxy. A successor started by a session recycle inherits the spec, and so does
+to another proxy. `profile` names the saved identity (browser storage) it opens. A successor started by a session recycle inherits the spec, and so does
 the replacement of a broken instance whose spec an operator chose.
 """
 
@@ -27,6 +27,8 @@ class InstanceSpec:
     headed: bool = False
     max_concurrent: int | None = None
     operator: bool = False  # chosen by a person (POST /api/instances): a replacement keeps it
+    profile: str | None = None  # the saved identity it opens (storage.profiles_dir/<name>)
+    account: bool = False  # that identity is a login an operator gave (never signed up here)
 
     def describe(self) -> dict[str, Any]:
         """JSON view for the API and the GUI; proxy credentials never appear."""
@@ -36,6 +38,8 @@ class InstanceSpec:
             "headed": self.headed,
             "max_concurrent": self.max_concurrent,
             "operator": self.operator,
+            "profile": self.profile,
+            "account": self.account,
         }
 
     def secrets(self) -> list[str]:

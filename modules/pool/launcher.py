@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from ..browser.composer import Composer
 from ..browser.driver import BrowserDriver
@@ -13,11 +14,11 @@ from ..browser.relay_stream import Deadlines
 from ..browser.transport import Transport
 from ..browser.transport_compose import ComposeTransport
 from ..browser.transport_fetch import FetchTransport
-from ..config import BridgeConfig
-from ..errors import NeedsAttention
+from ..config import BridgeConfig, ProxyConfig
+from ..errors import LoginExpired, NeedsAttention
 from ..upstream.failures import looks_like_challenge
-from ..upstream.identity import decode_identity
-from ..upstream.protocol import AUTH_COOKIE
+from ..upstream.identity import decode_identity, me_user_id
+from ..upstream.protocol import AUTH_COOKIE, CHALLENGE_MARKERS, ME_PATH
 from .instance import Instance
 
 log = logging.getLogger(__name__)
@@ -36,12 +37,17 @@ class InstanceLauncher:
         self._driver = driver
         self._on_page_html = on_page_html
 
-    async def open(self, instance: Instance) -> None:
-        """Attach a loaded page with a session to `instance` (raises on failure)."""
+    async def open(self, instance: Instance, storage_state: dict[str, Any] | None = None) -> None:
+        """Attach a loaded page with a session to `instance` (raises on failure); with a
+        saved `storage_state` the page reopens that identity, and its login is checked."""
         spec = instance.spec
         host = await (self._driver.visible_host() if spec.headed else self._driver.host_with_room())
         page = await PageSession.open(
-            instance.id, host, self._config.browser.call_timeout_s, proxy=spec.proxy
+            instance.id,
+            host,
+            self._config.browser.call_timeout_s,
+            storage_state=storage_state,  # type: ignore[arg-type]  # a stored StorageState
+            proxy=spec.proxy,
         )
         try:
             await self._load(page)
@@ -52,6 +58,36 @@ class InstanceLauncher:
         await self._attach(instance, page, label)
         instance.set_identity(decode_identity(await page.cookies()))
         instance.new_session()
+        if storage_state is not None:
+            await self._check_login(instance, page)
+
+    async def _check_login(self, instance: Instance, page: PageSession) -> None:
+        """A restored login must still work: GET /api/me (no chat quota) answers 401 if not."""
+        result = await page.probe(CHALLENGE_MARKERS, self._config.health.probe_timeout_s, ME_PATH)
+        if result["status"] == 401:
+            raise LoginExpired(
+                f"{instance.id}: the site no longer accepts this login (GET {ME_PATH}: 401)",
+                instance_id=instance.id,
+            )
+
+    async def check_login(
+        self, storage_state: dict[str, Any], proxy: ProxyConfig | None
+    ) -> tuple[int, str | None]:
+        """GET /api/me with a login in a throwaway context: (status, the user id it names)."""
+        timeout = self._config.arena.page_load_timeout_s
+        host = await self._driver.host_with_room()
+        page = await PageSession.open(
+            "login-check",
+            host,
+            self._config.browser.call_timeout_s,
+            storage_state=storage_state,  # type: ignore[arg-type]  # checked by storage_state.py
+            proxy=proxy,
+        )
+        try:
+            status, body = await page.api_get(urljoin(self._config.arena.url, ME_PATH), timeout)
+        finally:
+            await page.close()
+        return status, me_user_id(body) if status == 200 else None
 
     async def _attach(self, instance: Instance, page: PageSession, label: str) -> None:
         origin = origin_of(page.page.url)

@@ -12,10 +12,11 @@ from typing import Any
 
 from ..app.event_bus import EventBus
 from ..config import BridgeConfig
-from ..errors import NeedsAttention
+from ..errors import LoginExpired, NeedsAttention
 from ..identity.book import PaceBook
 from ..identity.schedule import capacity_per_hour
 from .dispatcher import Dispatcher
+from .identity_keeper import IdentityKeeper
 from .instance import ALL_STATES, Instance, State
 from .instance_spec import InstanceSpec, pick_proxy
 from .launcher import InstanceLauncher
@@ -35,9 +36,11 @@ class Pool:
         *,
         seed: int | None = None,
         paces: PaceBook | None = None,
+        keeper: IdentityKeeper | None = None,
     ) -> None:
         self.config = config
         self.paces = paces or PaceBook(config.pacing, None)
+        self.keeper = keeper  # saves identities and hands saved ones to new instances
         self._launcher = launcher
         self._bus = bus
         self.instances: dict[str, Instance] = {}
@@ -106,6 +109,9 @@ class Pool:
     def add(self, spec: InstanceSpec | None = None, *, spare: bool = False) -> Instance:
         """Create an instance (made as `spec` says) and start it in the background."""
         seq = next(self._ids)
+        spec = self._with_proxy(spec or InstanceSpec())
+        if self.keeper is not None:
+            spec = self.keeper.next_spec(spec, self.active())
         inst = Instance(
             f"i-{seq}",
             seq,
@@ -113,7 +119,7 @@ class Pool:
             ewma_alpha=self.config.balancer.ewma_alpha,
             failure_threshold=self.config.health.failure_threshold,
             on_state=self._emit_state,
-            spec=self._with_proxy(spec or InstanceSpec()),
+            spec=spec,
             spare=spare,
         )
         self.instances[inst.id] = inst
@@ -137,7 +143,11 @@ class Pool:
             await asyncio.sleep(delay)  # the site or browser keeps failing: do not hammer it
         self._opening.add(inst.id)
         try:
-            await self._launcher.open(inst)
+            await self._open(inst)
+        except LoginExpired as err:
+            self._failures_in_row = 0
+            self.expire_login(inst, f"login expired: {err.message}")
+            return
         except NeedsAttention as err:
             inst.note_error(err.message)
             self._failures_in_row = 0
@@ -158,11 +168,23 @@ class Pool:
                 await self._finish_close(inst)  # retired while starting: close what opened
         self._failures_in_row = 0
         inst.set_pace(self.paces.pace_for(inst.identity.user_id))
+        await self.keep(inst)  # a sign-up is saved at once, so a restart brings it back
         if inst.base_state is State.STARTING:
             inst.set_state(State.READY, "session ready")
             if inst.pace.held():  # a restored identity still serving its penalty
                 self.rest(inst, _held_reason(inst))
             self.dispatcher.wake()
+
+    async def _open(self, inst: Instance) -> None:
+        if self.keeper is None:
+            await self._launcher.open(inst)
+        else:
+            await self.keeper.open(self._launcher, inst)
+
+    async def keep(self, inst: Instance) -> None:
+        """Save the instance's identity when its login changed; never fails the caller."""
+        if self.keeper is not None:
+            await self.keeper.keep(inst)
 
     def ensure_size(self) -> None:
         """Start instances until serving + spares meet the target."""
@@ -200,8 +222,9 @@ class Pool:
         self.ensure_size()
 
     def recycle(self, inst: Instance, reason: str) -> Instance:
-        """Fresh context and session: start a successor (same spec), then drain this one."""
-        successor = self.add(inst.spec)
+        """Fresh context and session: start a successor (same spec; an anonymous identity is
+        let go, an account reopened), then drain this one."""
+        successor = self.add(self.keeper.fresh(inst) if self.keeper is not None else inst.spec)
         self.retire(inst, reason)
         return successor
 
@@ -215,6 +238,7 @@ class Pool:
             return
         if inst.base_state is not State.DRAINING:
             inst.set_state(State.DRAINING, "closing")
+        await self.keep(inst)  # the site may have rotated its cookie since the last save
         await self._launcher.close(inst)
         inst.set_state(State.CLOSED, inst.state_reason)
         self.instances.pop(inst.id, None)
@@ -251,6 +275,13 @@ class Pool:
         self.dispatcher.fail_waiters_if_hopeless()
         return True
 
+    def expire_login(self, inst: Instance, reason: str) -> None:
+        """An account's login ran out: parked (never replaced) until a person logs in again."""
+        inst.login_expired = True
+        inst.note_error(reason)
+        if self.park(inst, reason):
+            self.on_upstream_error("login_expired")
+
     def mark_failed(self, inst: Instance, reason: str) -> None:
         """Count a failure; dead pages and repeated failures make the instance unhealthy."""
         inst.note_error(reason)
@@ -274,6 +305,7 @@ class Pool:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*(self.keep(i) for i in list(self.instances.values())))
         await asyncio.gather(
             *(self._launcher.close(i) for i in list(self.instances.values())),
             return_exceptions=True,

@@ -229,6 +229,8 @@ class CompletionRunner:
             self._pool.rest(inst, err.message)
         elif isinstance(err, NeedsAttention):
             self._pool.park(inst, err.message)
+        elif isinstance(err, SessionRejected) and inst.spec.account:
+            self._pool.expire_login(inst, f"login expired: {err.message}")  # never replaced
         elif isinstance(err, SessionRejected):
             # The site no longer accepts this session: start a fresh one, drain this one.
             if inst.usable:

@@ -59,3 +59,13 @@ def decode_identity(cookies: Mapping[str, str]) -> SessionIdentity:
         except (ValueError, AttributeError):
             pass
     return SessionIdentity(user_id, cookies.get(PROVISIONAL_USER_COOKIE), expires)
+
+
+def me_user_id(body: str) -> str | None:
+    """The user id in a `GET /api/me` answer (`{"user": {"id": ...}}`); None if absent."""
+    try:
+        user = json.loads(body).get("user") or {}
+    except (ValueError, AttributeError):
+        return None
+    user_id = user.get("id") if isinstance(user, dict) else None
+    return user_id if isinstance(user_id, str) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -90,13 +91,18 @@ async def running_bridge(
     arena_knobs: dict[str, Any] | None = None,
     api_key: str | None = None,
     legacy: bool = False,
+    arena: LocalArena | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Bridge]:
     """Local arena + bridge on free loopback ports; everything closed on exit.
 
     `legacy`: the arena speaks the 2025 protocol (no page token: `auto` picks `fetch`);
-    otherwise the 2026 one with its reCAPTCHA gate (`auto` picks `compose`)."""
-    async with LocalArena(legacy_protocol=legacy) as arena:
+    otherwise the 2026 one with its reCAPTCHA gate (`auto` picks `compose`). An `arena`
+    given by the test (`legacy` is then its own) outlives the bridge: a restart meets the
+    same site."""
+    async with contextlib.AsyncExitStack() as stack:
+        if arena is None:
+            arena = await stack.enter_async_context(LocalArena(legacy_protocol=legacy))
         if arena_knobs:
             arena.set_knobs(**arena_knobs)
         sections = {

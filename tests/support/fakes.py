@@ -172,7 +172,7 @@ class FakePage:
     memory_mb: float | None = None
     probes: int = 0
 
-    async def probe(self, markers: Any, timeout_s: float) -> dict[str, Any]:
+    async def probe(self, markers: Any, timeout_s: float, path: str = "") -> dict[str, Any]:
         self.probes += 1
         if self.probe_error is not None:
             raise self.probe_error
@@ -196,6 +196,7 @@ class FakeLauncher:
         self.challenge = False
         self.reload_ok = True
         self.opened: list[str] = []
+        self.states: list[dict[str, Any] | None] = []  # the saved identity each start got
         self.closed: list[str] = []
         self.gate: asyncio.Event | None = None
         self.transports: dict[str, ScriptedTransport] = {}
@@ -204,8 +205,9 @@ class FakeLauncher:
         """The scripted transport of an instance (made on first use, script it before start)."""
         return self.transports.setdefault(instance_id, ScriptedTransport())
 
-    async def open(self, inst: Instance) -> None:
+    async def open(self, inst: Instance, storage_state: dict[str, Any] | None = None) -> None:
         self.opened.append(inst.id)
+        self.states.append(storage_state)
         if self.gate is not None:
             await self.gate.wait()
         if self.fail:

@@ -1,5 +1,7 @@
 // The "Add instance" dialog: optional label, proxy (server, user, password), window and
-// concurrency, sent as POST /api/instances. Empty fields mean "the pool's default".
+// concurrency, and an account (a saved login: a Playwright storage-state file or the
+// arena-auth-prod-v1 cookie value), sent as POST /api/instances. Empty fields mean "the
+// pool's default"; without a login the instance signs up anonymously.
 
 import { h, $, setText, show } from '../dom.js';
 import { post } from '../api.js';
@@ -22,6 +24,12 @@ function build() {
       field('Proxy user', h('input', { type: 'text', name: 'proxy_username', autocomplete: 'off' })),
       field('Proxy password', h('input', { type: 'password', name: 'proxy_password', autocomplete: 'new-password' }), 'never shown again, nor logged')),
     h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'headed' }), ' Open in a visible window (the bridge needs a display)'),
+    h('h3', { text: 'Add account (optional)' }),
+    h('p', { class: 'muted', text: 'A login of yours: the bridge checks it with the site (GET /api/me) and keeps it under storage.profiles_dir (owner-only files). Give a storage-state file or a cookie value.' }),
+    h('div', { class: 'dialog-grid' },
+      field('Storage state file', h('input', { type: 'file', name: 'storage_state', accept: '.json,application/json' }), 'as Playwright saves it (context.storage_state)'),
+      field('or arena-auth-prod-v1 cookie', h('input', { type: 'password', name: 'cookie', autocomplete: 'off', placeholder: 'base64-…' }), 'never shown again, nor logged'),
+      field('Account name', h('input', { type: 'text', name: 'name', maxlength: 64, placeholder: 'acct-<user id>' }))),
     h('p', { class: 'form-error', role: 'alert', id: 'add-instance-error', hidden: true }),
     h('div', { class: 'dialog-actions' },
       h('button', { type: 'button', class: 'btn', 'data-action': 'cancel-add', text: 'Cancel', onclick: () => close(null) }),
@@ -32,7 +40,7 @@ function build() {
 }
 
 /** The request body from the form; only the fields that were filled in. */
-function body(form) {
+async function body(form) {
   const f = form.elements;
   const out = {};
   if (f.label.value.trim()) out.label = f.label.value.trim();
@@ -44,6 +52,13 @@ function body(form) {
     if (f.proxy_username.value) out.proxy.username = f.proxy_username.value;
     if (f.proxy_password.value) out.proxy.password = f.proxy_password.value;
   }
+  const file = f.storage_state.files && f.storage_state.files[0];
+  if (file) {
+    try { out.storage_state = JSON.parse(await file.text()); }
+    catch { throw new Error('Invalid storage_state: the file is not JSON.'); }
+  }
+  if (f.cookie.value.trim()) out.cookie = f.cookie.value.trim();
+  if (f.name.value.trim()) out.name = f.name.value.trim();
   return out;
 }
 
@@ -54,7 +69,7 @@ async function submit(ev) {
   const err = $('#add-instance-error', form);
   btn.disabled = true;
   try {
-    const res = await post('api/instances', body(form));
+    const res = await post('api/instances', await body(form));
     close(res && res.instance);
   } catch (e) {
     setText(err, e.message);
@@ -66,7 +81,7 @@ async function submit(ev) {
 
 function close(instance) {
   const form = $('#add-instance-form', dialog);
-  form.reset(); // the password leaves the page with the dialog
+  form.reset(); // passwords and logins leave the page with the dialog
   show($('#add-instance-error', form), false);
   if (dialog.open) dialog.close();
   if (pending) { pending(instance); pending = null; }

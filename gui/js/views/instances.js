@@ -78,7 +78,8 @@ function createRow(inst) {
   c.open = h('button', { type: 'button', class: 'btn btn-sm', 'data-action': 'open', title: 'Open visibly: show this instance in a visible browser window', text: 'Open' });
   c.recycle = h('button', { type: 'button', class: 'btn btn-sm', 'data-action': 'recycle', title: 'Recycle session: replace it with a fresh one once idle', text: 'Recycle' });
   c.remove = h('button', { type: 'button', class: 'btn btn-sm btn-danger-ghost', 'data-action': 'remove', title: 'Drain / remove: stop new work, close when idle', text: 'Remove' });
-  c.actions.append(c.check, c.open, c.recycle, c.remove);
+  c.save = h('button', { type: 'button', class: 'btn btn-sm btn-ghost', 'data-action': 'save-session', title: 'Save session: keep the login made in this window as an account (it comes back after a restart)', text: 'Save', hidden: true });
+  c.actions.append(c.check, c.open, c.recycle, c.remove, c.save);
   tr.append(c.id, c.state, c.browser, c.session, c.requests, c.inflight, c.slot, c.penalty, c.ewma, c.error, c.actions);
   tr._c = c;
   return tr;
@@ -111,7 +112,9 @@ function updateRow(tr, inst) {
   setAttr(c.user, 'title', tip || null);
   const age = isNum(idn.session_age_s) ? idn.session_age_s
     : isNum(idn.session_started_at) ? Date.now() / 1000 - idn.session_started_at : null;
-  setText(c.age, age == null ? '' : `age ${fmtAge(age)}${isNum(idn.session_requests) ? ` · ${fmtInt(idn.session_requests)} req` : ''}`);
+  const kind = spec.account ? (inst.login_expired ? 'login expired · ' : 'account · ') : '';
+  setText(c.age, age == null ? kind : `${kind}age ${fmtAge(age)}${isNum(idn.session_requests) ? ` · ${fmtInt(idn.session_requests)} req` : ''}`);
+  c.age.classList.toggle('err', !!inst.login_expired);
   setText(c.requests, fmtInt(inst.requests));
   setText(c.inflight, `${fmtInt(inst.in_flight)}${isNum(inst.max_concurrent) ? ` / ${inst.max_concurrent}` : ''}`);
   updatePace(c, inst.pacing || {});
@@ -126,6 +129,10 @@ function updateRow(tr, inst) {
   if (!c.recycle.classList.contains('is-busy')) c.recycle.disabled = leaving;
   if (!c.open.classList.contains('is-busy')) c.open.disabled = gone;
   if (!c.check.classList.contains('is-busy')) c.check.disabled = leaving || inst.state === 'starting';
+  // A person logs in in a visible window, or must: "Save" takes the place of "Recycle" then.
+  const saving = !leaving && (spec.headed || /\(visible\)/.test(inst.browser || '') || !!inst.login_expired);
+  show(c.save, saving);
+  show(c.recycle, !saving);
   c.open.className = `btn btn-sm ${inst.state === 'needs_attention' ? 'btn-attention' : 'btn-ghost'}${c.open.classList.contains('is-busy') ? ' is-busy' : ''}`;
 }
 
@@ -155,6 +162,7 @@ function onTableClick(ev) {
   else if (action === 'remove') removeInstance(id, btn);
   else if (action === 'recycle') recycleInstance(id, btn);
   else if (action === 'check') checkInstance(id, btn);
+  else if (action === 'save-session') saveSession(id, btn);
 }
 
 const enc = encodeURIComponent;
@@ -235,6 +243,13 @@ async function recycleInstance(id, btn) {
     if (res && res.instance) upsertInstance(res.instance);
     return res;
   }, `${id} will get a fresh session once idle`);
+}
+
+async function saveSession(id, btn) {
+  const res = await runAction(btn, () => post(`api/instances/${enc(id)}/save-session`, {}), null);
+  if (!res || !res.saved) return;
+  if (res.instance) upsertInstance(res.instance);
+  toast(`${id}: session saved as account ${res.saved}`, 'success');
 }
 
 /** Exported for the attention banner. */

@@ -23,13 +23,15 @@ const arenaPage = (protocol) => {
   };
   const tools = { C, uuid7 };
 
-  // Like the real site: get an anonymous session once, mirror its id into localStorage.
+  // Like the real site: get an anonymous session once (a logged-in account has its auth
+  // cookie and no provisional id), mirror the provisional id into localStorage.
   async function ensureSession() {
-    if (!hasAuth() || cookie(C.provisionalCookie) === null) {
+    if (!hasAuth()) {
       const res = await protocol.signUp(tools);
       if (!res.ok) throw new Error('sign-up failed: ' + res.status);
     }
-    localStorage.setItem(C.provisionalStorageKey, cookie(C.provisionalCookie));
+    const provisional = cookie(C.provisionalCookie);
+    if (provisional !== null) localStorage.setItem(C.provisionalStorageKey, provisional);
     document.body.dataset.session = 'ready';
   }
   ensureSession().catch((e) => { document.body.dataset.session = 'error'; console.error(e); });

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from modules.app.instance_request import instance_spec
+from modules.app.instance_request import add_request, instance_spec
 from modules.errors import BadRequest, Conflict
 
 
@@ -56,3 +56,48 @@ def test_a_visible_instance_needs_a_display(monkeypatch: pytest.MonkeyPatch) -> 
         instance_spec({"headed": True})
     monkeypatch.setenv("DISPLAY", ":99")
     assert instance_spec({"headed": True}).headed
+
+
+URL = "http://127.0.0.1:8000"
+SESSION = "base64-eyJ1c2VyIjogeyJpZCI6ICJ1LTEifX0"  # {"user": {"id": "u-1"}}
+
+
+def test_an_account_body_carries_its_checked_login() -> None:
+    by_cookie = add_request({"cookie": SESSION, "name": "main"}, URL)
+    assert by_cookie.login is not None and by_cookie.login.user_id == "u-1"
+    assert (by_cookie.login_field, by_cookie.name) == ("cookie", "main")
+    state = by_cookie.login.state
+    by_file = add_request({"storage_state": state}, URL)
+    assert by_file.login is not None and by_file.login.user_id == "u-1"
+    assert by_file.login_field == "storage_state" and by_file.name is None
+    assert add_request({"label": "x"}, URL).login is None
+
+
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        ({"storage_state": [1, 2]}, "storage_state"),  # not an object
+        ({"storage_state": {"origins": []}}, "storage_state"),  # no cookies list
+        ({"storage_state": {"cookies": []}}, "storage_state"),  # no arena login
+        (
+            {
+                "storage_state": {
+                    "cookies": [
+                        {"name": "arena-auth-prod-v1", "value": SESSION, "domain": "example.org"}
+                    ]
+                }
+            },
+            "storage_state",
+        ),  # a login for another site
+        ({"cookie": "not-a-session"}, "cookie"),
+        ({"cookie": "base64-bm90IGpzb24"}, "cookie"),  # no session inside
+        ({"cookie": SESSION, "storage_state": {"cookies": []}}, "cookie"),
+        ({"cookie": SESSION, "name": "../etc"}, "name"),
+        ({"name": "lonely"}, "name"),
+    ],
+)
+def test_a_bad_account_is_refused_naming_the_field(body: dict, param: str) -> None:
+    with pytest.raises(BadRequest) as err:
+        add_request(body, URL)
+    assert err.value.param == param
+    assert SESSION not in err.value.message  # a login is never echoed

@@ -128,3 +128,14 @@ def test_the_fingerprint_changes_when_the_cookie_rotates() -> None:
     assert auth_fingerprint(a, ARENA) == auth_fingerprint(a, ARENA)
     assert auth_fingerprint(a, ARENA) != auth_fingerprint(b, ARENA)
     assert auth_fingerprint({"cookies": []}, ARENA) is None
+
+
+def test_a_long_auth_cookie_is_split_as_the_site_splits_it() -> None:
+    session = {"access_token": "x" * 5000, "user": {"id": "u-long"}}
+    value = "base64-" + base64.urlsafe_b64encode(json.dumps(session).encode()).decode()
+    cookie = {"name": "arena-auth-prod-v1", "value": value, "domain": "arena.ai"}
+    login = login_from_storage_state({"cookies": [cookie]}, ARENA)
+    names = [c["name"] for c in login.state["cookies"]]
+    assert names == ["arena-auth-prod-v1.0", "arena-auth-prod-v1.1", "arena-auth-prod-v1.2"]
+    assert "".join(c["value"] for c in login.state["cookies"]) == value
+    assert login.user_id == "u-long"

@@ -39,6 +39,8 @@ def test_a_description_never_shows_credentials() -> None:
         "headed": False,
         "max_concurrent": 2,
         "operator": False,
+        "profile": None,
+        "account": False,
     }
     assert "pa-secret" not in str(view) and "ua" not in str(view["proxy"])
     assert describe_proxy(None) is None
