@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from modules.local_arena import LocalArena
 from modules.upstream.protocol import ERROR_PROMPT_FAILED
@@ -26,10 +27,11 @@ def _by_user(instances: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {i["identity"]["user_id"]: i for i in instances}
 
 
+@pytest.mark.parametrize("legacy", [True, False], ids=["2025-fetch", "2026-compose"])
 async def test_a_restart_brings_back_the_same_identities_with_their_penalty(
-    tmp_path: Path,
+    tmp_path: Path, legacy: bool
 ) -> None:
-    async with LocalArena(legacy_protocol=True) as arena:
+    async with LocalArena(legacy_protocol=legacy) as arena:
         async with running_bridge(
             tmp_path, arena=arena, instances=2, pacing={**PACING, **PENALTY}
         ) as bridge:

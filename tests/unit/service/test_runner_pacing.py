@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from modules.errors import NoPacedSlot
+from modules.identity.pace import Refusal
 from modules.pool.instance import State
 from modules.pool.pool import Pool
 from modules.service.chat_job import ChatJob
@@ -116,4 +117,18 @@ async def test_a_slot_past_the_queue_timeout_is_refused_at_once() -> None:
     assert asyncio.get_running_loop().time() - started < 0.5
     assert 29 <= err.value.retry_after_s <= 30
     assert err.value.status == 503 and err.value.code == "no_paced_slot"
+    await pool.close()
+
+
+async def test_failover_never_picks_a_penalised_identity() -> None:
+    launcher, pool, _ = await _setup(2)
+    runner = CompletionRunner(pool, max_retries=2)
+    flagged = pool.instances["i-1"]
+    flagged.pace.refused(Refusal.RECAPTCHA)
+    pool.rest(flagged, "penalised")
+    launcher.transport("i-2").script(failure(502, "bad gateway"))  # retried elsewhere...
+    job = make_job()
+    assert await _text(runner, job) == "ok"  # ...yet not on the penalised one
+    assert job.route.failovers and job.route.instance_id == "i-2"
+    assert launcher.transport("i-1").sent == []
     await pool.close()
