@@ -91,18 +91,17 @@ async def running_bridge(
     arena_knobs: dict[str, Any] | None = None,
     api_key: str | None = None,
     legacy: bool = False,
-    arena: LocalArena | None = None,
+    site: LocalArena | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Bridge]:
     """Local arena + bridge on free loopback ports; everything closed on exit.
 
     `legacy`: the arena speaks the 2025 protocol (no page token: `auto` picks `fetch`);
-    otherwise the 2026 one with its reCAPTCHA gate (`auto` picks `compose`). An `arena`
-    given by the test (`legacy` is then its own) outlives the bridge: a restart meets the
-    same site."""
+    otherwise the 2026 one with its reCAPTCHA gate (`auto` picks `compose`). A `site` (a
+    LocalArena) given by the test, with its own protocol, outlives the bridge: a restart
+    meets the same site."""
     async with contextlib.AsyncExitStack() as stack:
-        if arena is None:
-            arena = await stack.enter_async_context(LocalArena(legacy_protocol=legacy))
+        arena = site or await stack.enter_async_context(LocalArena(legacy_protocol=legacy))
         if arena_knobs:
             arena.set_knobs(**arena_knobs)
         sections = {

@@ -33,7 +33,7 @@ async def test_a_restart_brings_back_the_same_identities_with_their_penalty(
 ) -> None:
     async with LocalArena(legacy_protocol=legacy) as arena:
         async with running_bridge(
-            tmp_path, arena=arena, instances=2, pacing={**PACING, **PENALTY}
+            tmp_path, site=arena, instances=2, pacing={**PACING, **PENALTY}
         ) as bridge:
             first = _by_user(await bridge.instances())
             flagged = sorted(first)[0]
@@ -53,7 +53,7 @@ async def test_a_restart_brings_back_the_same_identities_with_their_penalty(
             assert mode == (0o700 if path.is_dir() else 0o600), path
 
         async with running_bridge(
-            tmp_path, arena=arena, instances=2, wait_ready=1, pacing={**PACING, **PENALTY}
+            tmp_path, site=arena, instances=2, wait_ready=1, pacing={**PACING, **PENALTY}
         ) as bridge:
             await wait_for(
                 lambda: bridge.coordinator.pool.counts()["cooling_down"] == 1, 10, "restored"
