@@ -80,6 +80,10 @@ class HealthMonitor:
                 why = "session cookie missing"
             self._pool.mark_failed(inst, f"probe: {why}")
             return False, f"probe: {why}"
+        return await self._passed(inst, parked)
+
+    async def _passed(self, inst: Instance, parked: bool) -> tuple[bool, str]:
+        """The site accepts the login: keep the (maybe rotated) login, unpark the instance."""
         inst.health.mark_good()
         inst.login_expired = False
         await self._pool.keep(inst)  # the site may have rotated its cookie
