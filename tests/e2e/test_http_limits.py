@@ -9,7 +9,10 @@ import json
 import time
 
 import httpx
+import openai
+import pytest
 
+from modules.http.body_guard import DRAIN_BYTES
 from tests.e2e.harness import Bridge, running_bridge
 
 MB = 1_048_576
@@ -37,19 +40,24 @@ async def _raw(port: int, data: bytes) -> tuple[asyncio.StreamReader, asyncio.St
 async def test_bodies_over_the_limit_are_refused_before_they_are_read(tmp_path) -> None:
     async with running_bridge(tmp_path, instances=0, server={"max_body_mb": 1}) as bridge:
         port = _port(bridge)
-        # A declared length over the limit: refused on the head alone.
+        # A declared length too far over the limit to drain: refused on the head alone.
         head = b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n"
-        reader, writer = await _raw(port, head % (50 * MB))
-        _assert_raw_413(await asyncio.wait_for(reader.read(), 5))
+        reader, writer = await _raw(port, head % (1 * MB + DRAIN_BYTES + 1))
+        answer = await asyncio.wait_for(reader.read(), 5)  # and the connection closes
+        _assert_raw_413(answer)
         writer.close()
-        # A chunked body declares nothing: counted as it comes, refused past the limit.
-        head = b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-        reader, writer = await _raw(port, head)
+        # Over the limit but within reach: the rest is read and dropped, the client gets
+        # the 413 and the connection stays usable, for a declared and a chunked length.
+        reader, writer = await _raw(port, head % (3 * MB) + b"x" * 3 * MB)
+        _assert_raw_413(await _response(reader))
         chunk = b"%x\r\n%s\r\n" % (64 * 1024, b"x" * 64 * 1024)
-        for _ in range(17):  # 1.06 MB
-            writer.write(chunk)
-        await writer.drain()
-        _assert_raw_413(await asyncio.wait_for(reader.read(), 5))
+        chunked = (
+            b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        writer.write(chunked + chunk * 17 + b"0\r\n\r\n")  # 1.06 MB
+        _assert_raw_413(await _response(reader))
+        writer.write(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert (await _response(reader)).startswith(b"HTTP/1.1 200"), "connection reused"
         writer.close()
         small = await bridge.http.post("/api/login", json={"key": "x" * 1000})
         assert small.status_code != 413
@@ -61,10 +69,31 @@ async def test_bodies_over_the_limit_are_refused_before_they_are_read(tmp_path) 
         _assert_openai_error(settings, 400)
 
 
+async def test_the_openai_sdk_reads_the_413_of_a_too_long_prompt(tmp_path) -> None:
+    async with running_bridge(tmp_path, instances=0, server={"max_body_mb": 1}) as bridge:
+        prompt = [{"role": "user", "content": "x" * 20 * MB}]  # past what socket buffers hold
+        with pytest.raises(openai.APIStatusError) as caught:
+            await bridge.client.chat.completions.create(model="any", messages=prompt)
+        assert caught.value.status_code == 413
+        assert caught.value.code == "body_too_large"
+        assert "server.max_body_mb" in caught.value.message
+
+
 def _assert_raw_413(answer: bytes) -> None:
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 413"), answer[:200]
     assert json.loads(body)["error"]["code"] == "body_too_large"
+
+
+async def _response(reader: asyncio.StreamReader) -> bytes:
+    """One whole response (head and Content-Length body) read off a kept-alive connection."""
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    return head + await asyncio.wait_for(reader.readexactly(length), 5)
 
 
 async def test_slow_clients_are_cut_off(tmp_path) -> None:
