@@ -10,6 +10,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..util.clip import clip
+
 log = logging.getLogger("bridge.access")
 
 
@@ -43,9 +45,14 @@ class AccessLog:
 
 def _line(scope: Scope, status: int, elapsed_s: float) -> str:
     headers: dict[bytes, Any] = dict(scope.get("headers") or [])
-    agent = headers.get(b"user-agent", b"-").decode("latin-1")[:200]
+    agent = _printable(headers.get(b"user-agent", b"-").decode("latin-1"))
     client = scope.get("client") or ("-", 0)
     return (
-        f'{client[0]} "{scope["method"]} {scope["path"]}" {status or "-"} '
+        f'{client[0]} "{scope["method"]} {_printable(scope["path"])}" {status or "-"} '
         f'{elapsed_s * 1000:.0f}ms "{agent}"'
     )
+
+
+def _printable(text: str) -> str:
+    """Cut to 200 characters, quotes and control characters escaped: one honest line each."""
+    return clip(text, 200).encode("unicode_escape").decode("ascii").replace('"', '\\"')

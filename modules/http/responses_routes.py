@@ -18,6 +18,7 @@ from ..openai_api.schema import validate_request
 from ..openai_api.shaped_answer import ShapedAnswer
 from ..openai_api.surfaces import Payload, ResponsesSurface
 from ..service.agent_call import AgentCall
+from ..util.clip import quoted
 from .answer_response import respond
 from .chat import read_json
 from .client_facts import remember_model
@@ -90,7 +91,7 @@ def _previous(coord: Coordinator, response_id: object) -> list[dict[str, Any]]:
     found = coord.responses.get(str(response_id))
     if found is None:
         raise NotFound(
-            f"previous_response_id {response_id!r} was not found (unknown, expired, or "
+            f"previous_response_id {quoted(response_id)} was not found (unknown, expired, or "
             "created with store: false).",
             param="previous_response_id",
         )

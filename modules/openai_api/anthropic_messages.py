@@ -17,6 +17,7 @@ from typing import Any
 from modules.errors import BadRequest
 from modules.openai_api.ids import new_id
 from modules.openai_api.tool_parse import ToolCall
+from modules.util.clip import quoted
 
 _STOP_REASONS = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use"}
 
@@ -86,7 +87,7 @@ def _assistant(blocks: list[Any], where: str) -> dict[str, Any]:
             function = {"name": block.get("name"), "arguments": arguments}
             calls.append({"id": block.get("id"), "type": "function", "function": function})
         elif kind not in ("thinking", "redacted_thinking"):
-            raise BadRequest(f"Unsupported block type {kind!r} in '{where}'.", param=where)
+            raise BadRequest(f"Unsupported block type {quoted(kind)} in '{where}'.", param=where)
     message: dict[str, Any] = {"role": "assistant", "content": "\n".join(texts) or None}
     if calls:
         message["tool_calls"] = calls
@@ -108,7 +109,7 @@ def _user(blocks: list[Any], where: str) -> list[dict[str, Any]]:
                 {"role": "tool", "tool_call_id": block.get("tool_use_id"), "content": content}
             )
         else:
-            raise BadRequest(f"Unsupported block type {kind!r} in '{where}'.", param=where)
+            raise BadRequest(f"Unsupported block type {quoted(kind)} in '{where}'.", param=where)
     return results + ([{"role": "user", "content": parts}] if parts else [])
 
 

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 from modules.config import ArenaConfig
 from modules.errors import BadRequest, PayloadTooLarge
 from modules.upstream.body import Attachment
+from modules.util.clip import quoted
 
 _DATA_URI = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+)(?P<params>(;[^,;]*)*),", re.IGNORECASE)
 _EXTENSIONS = {"jpeg": "jpg", "svg+xml": "svg"}
@@ -87,7 +88,7 @@ def _data_uri(url: str) -> tuple[str, int]:
     content_type = match.group("type").lower()
     if not content_type.startswith("image/"):
         raise BadRequest(
-            f"image_url data URI has type '{content_type}', not an image.", param="messages"
+            f"image_url data URI has type {quoted(content_type)}, not an image.", param="messages"
         )
     payload = len(url) - match.end()
     is_base64 = ";base64" in match.group("params").lower()

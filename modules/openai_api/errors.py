@@ -7,8 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import BridgeError, ClientError
+from ..util.clip import clip
 
 INTERNAL_MESSAGE = "Internal error in the bridge; see its log."  # any unexpected error
+# A message names what was wrong; text it quotes from a request (a field name, a schema
+# path, a model's reply) is cut so an error never echoes a request back whole.
+MAX_MESSAGE = 500
+MAX_PARAM = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +28,11 @@ class ErrorReply:
 def error_body(
     message: str, type: str, param: str | None = None, code: str | None = None
 ) -> dict[str, Any]:
-    """An error in OpenAI's shape: `{"error": {message, type, param, code}}`."""
-    return {"error": {"message": message, "type": type, "param": param, "code": code}}
+    """An error in OpenAI's shape: `{"error": {message, type, param, code}}`, bounded."""
+    shown = None if param is None else clip(param, MAX_PARAM)
+    return {
+        "error": {"message": clip(message, MAX_MESSAGE), "type": type, "param": shown, "code": code}
+    }
 
 
 def error_reply(err: BridgeError) -> ErrorReply:

@@ -17,6 +17,7 @@ from typing import Any
 from modules.errors import BadRequest, NotFound
 from modules.openai_api.tool_chunks import message_tool_calls
 from modules.openai_api.tool_parse import ToolCall
+from modules.util.clip import quoted
 
 _ROLES = ("user", "assistant", "system", "developer")
 _PASSED = ("model", "stream", "temperature", "top_p", "user", "parallel_tool_calls")
@@ -76,7 +77,7 @@ def _referenced(item: dict[str, Any], resolve: Resolve, where: str) -> dict[str,
     found = resolve(str(item.get("id")))
     if found is None:
         raise NotFound(
-            f"Item with id {item.get('id')!r} not found (unknown, expired, or stored with "
+            f"Item with id {quoted(item.get('id'))} not found (unknown, expired, or stored with "
             "store: false).",
             param=where,
         )
@@ -97,7 +98,7 @@ def _add_item(messages: list[dict[str, Any]], item: object, where: str) -> None:
         messages.append({"role": "tool", "tool_call_id": item.get("call_id"), "content": text})
     elif kind != "reasoning":
         raise BadRequest(
-            f"Input items of type {kind!r} are not supported ('{where}.type').",
+            f"Input items of type {quoted(kind)} are not supported ('{where}.type').",
             param=f"{where}.type",
         )
 
@@ -105,7 +106,7 @@ def _add_item(messages: list[dict[str, Any]], item: object, where: str) -> None:
 def _message(item: dict[str, Any], where: str) -> dict[str, Any]:
     role = item.get("role")
     if role not in _ROLES:
-        raise BadRequest(f"Invalid '{where}.role': {role!r}.", param=f"{where}.role")
+        raise BadRequest(f"Invalid '{where}.role': {quoted(role)}.", param=f"{where}.role")
     content = item.get("content")
     if isinstance(content, str):
         return {"role": role, "content": content}
@@ -129,7 +130,7 @@ def _part(part: object, where: str) -> dict[str, Any]:
                 f"'{where}' needs an 'image_url' (file_id is not supported).", param=where
             )
         return {"type": "image_url", "image_url": {"url": url}}
-    raise BadRequest(f"Unsupported content part type {kind!r} in '{where}'.", param=where)
+    raise BadRequest(f"Unsupported content part type {quoted(kind)} in '{where}'.", param=where)
 
 
 def _parts_text(parts: object, where: str) -> str:
@@ -165,7 +166,8 @@ def _tool_choice(choice: object) -> object:
         return {"type": "function", "function": {"name": choice.get("name")}}
     if isinstance(choice, dict):
         raise BadRequest(
-            f"tool_choice of type {choice.get('type')!r} is not supported.", param="tool_choice"
+            f"tool_choice of type {quoted(choice.get('type'))} is not supported.",
+            param="tool_choice",
         )
     return choice
 

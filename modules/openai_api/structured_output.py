@@ -18,6 +18,7 @@ from typing import Any, Literal
 from modules.errors import BadRequest, UnusableReply
 from modules.openai_api.json_schema import check_schema, compact_schema, first_problem
 from modules.openai_api.repair import MAX_REPAIRS, Repair
+from modules.util.clip import quoted
 
 _FENCE = re.compile(r"```[\w-]*[ \t]*\n?(.*?)```", re.DOTALL)
 _DECODER = json.JSONDecoder()
@@ -46,7 +47,7 @@ def parse_response_format(raw: object) -> JsonFormat | None:
         return JsonFormat("json_object")
     if kind != "json_schema":
         raise BadRequest(
-            f"Invalid '{_PARAM}.type' {kind!r}: use 'text', 'json_object' or 'json_schema'.",
+            f"Invalid '{_PARAM}.type' {quoted(kind)}: use 'text', 'json_object' or 'json_schema'.",
             param=f"{_PARAM}.type",
         )
     spec = raw.get("json_schema")

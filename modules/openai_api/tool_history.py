@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from modules.errors import BadRequest
 from modules.openai_api.schema import ChatMessage
 from modules.openai_api.tool_contract import format_call, format_result
+from modules.util.clip import quoted
 
 
 def render_tool_turns(messages: Sequence[ChatMessage]) -> list[ChatMessage]:
@@ -76,7 +77,7 @@ def _result(message: ChatMessage, index: int, names: dict[str, str]) -> str:
     name = names.get(call_id)
     if name is None:
         raise BadRequest(
-            f"Invalid 'messages[{index}].tool_call_id': {call_id!r} answers no tool call "
+            f"Invalid 'messages[{index}].tool_call_id': {quoted(call_id)} answers no tool call "
             "made by an earlier assistant message.",
             param=f"messages[{index}].tool_call_id",
         )

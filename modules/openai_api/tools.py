@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from modules.errors import BadRequest
 from modules.openai_api.json_schema import check_schema
+from modules.util.clip import quoted
 
 ChoiceMode = Literal["none", "auto", "required", "named"]
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -77,7 +78,7 @@ def _tool(raw: object, index: int) -> ToolSpec:
         raise BadRequest(f"Invalid value for '{where}': must be an object.", param=where)
     if raw.get("type") != "function":
         raise BadRequest(
-            f"Unsupported tool type {raw.get('type')!r} in '{where}': only 'function' tools "
+            f"Unsupported tool type {quoted(raw.get('type'))} in '{where}': only 'function' tools "
             "can be emulated.",
             param=f"{where}.type",
         )
@@ -114,7 +115,8 @@ def _choice(raw: object, names: set[str]) -> tuple[ChoiceMode, str | None]:
         if name in names:
             return "named", name
         raise BadRequest(
-            f"tool_choice names function {name!r}, which is not in 'tools'.", param="tool_choice"
+            f"tool_choice names function {quoted(name)}, which is not in 'tools'.",
+            param="tool_choice",
         )
     raise BadRequest(
         "Invalid 'tool_choice': use 'none', 'auto', 'required' or "

@@ -10,6 +10,7 @@ from ..errors import BadRequest, ModelNotFound
 from ..openai_api.matchup_id import parse_model_id
 from ..upstream.matchup import Matchup, blind_battle, side_by_side
 from ..upstream.models import ArenaModel, load_models, parse_initial_models, save_models
+from ..util.clip import clip
 
 log = logging.getLogger(__name__)
 
@@ -96,5 +97,4 @@ class ModelCatalog:
 
 def unknown_model(name: str) -> ModelNotFound:
     """The 404 for a model name; a long name is cut, not echoed back whole."""
-    shown = name if len(name) <= 100 else name[:100] + "…"
-    return ModelNotFound(f"The model '{shown}' does not exist", param="model")
+    return ModelNotFound(f"The model '{clip(name, 100)}' does not exist", param="model")
