@@ -60,13 +60,20 @@ async def test_killed_browser_fails_fast_and_the_pool_heals(tmp_path) -> None:
         ]
         # Killed mid-stream: two answers have begun (the third waits in the queue).
         await wait_for(lambda: len(begun) >= 2, 15, "streams running")
+        running = [f"long answer number {n} " * 4 in begun for n in range(3)]
         killed_at = time.monotonic()
         for pid in old_pids:
             os.kill(pid, signal.SIGKILL)
         bridge.arena.set_knobs(tokens_per_s=1000)  # the queued one is timed, not its answer
-        outcomes = await asyncio.wait_for(asyncio.gather(*clients), HEALTH_INTERVAL_S + 5 + 5)
-        for outcome, ended in outcomes:
-            assert ended - killed_at < HEALTH_INTERVAL_S + 5, outcome
+        outcomes = await asyncio.wait_for(asyncio.gather(*clients), 30)
+        for was_running, (outcome, ended) in zip(running, outcomes, strict=True):
+            # An answer cut by the crash ends at once, with an error. The one still queued
+            # may fail over and succeed on the new browser (after its start-up, timed in
+            # bench/recovery.py); if it fails instead, it fails as fast.
+            if was_running:
+                assert outcome != "ok", outcomes
+            if was_running or outcome != "ok":
+                assert ended - killed_at < HEALTH_INTERVAL_S + 5, outcome
 
         async def healed() -> bool:
             ready = await _ready_ids(bridge)
