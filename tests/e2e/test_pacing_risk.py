@@ -13,7 +13,7 @@ import httpx
 import openai
 import pytest
 
-from tests.e2e.harness import Bridge, running_bridge
+from tests.e2e.harness import Bridge, running_bridge, wait_for
 
 # The site: more than 2 sends within 4 s flags the identity for 30 s ("prompt failed").
 RISK = {"max_sends": 2, "window_s": 4, "flag_s": 30, "refusal": "prompt_failed"}
@@ -87,7 +87,12 @@ async def test_a_flagged_identity_is_left_alone_until_its_penalty_ends_then_doub
         while not await _attempts(bridge, user):
             await asyncio.sleep(0.05)
         # Clients keep asking while the identity is penalised: none of it reaches the site.
-        await asyncio.sleep(0.5)
+
+        async def penalised() -> bool:
+            (listed,) = await bridge.instances()
+            return bool(listed["pacing"]["penalty_s"] > 0)
+
+        await wait_for(penalised, 5, "the refusal's penalty")
         more = await _burst(bridge, 2)
         assert all(isinstance(r, openai.APIStatusError) for r in more), more
         await first
