@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 from pathlib import Path
 from typing import IO
+
+import httpx
+
+from tests.support.polling import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,3 +41,20 @@ def start_demo(
         stderr=err,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+
+
+async def wait_ready(proc: subprocess.Popen[bytes], http: httpx.AsyncClient, log: Path) -> None:
+    """Poll /ready until 200; fail with the bridge's log if the process has ended."""
+
+    async def ready() -> bool:
+        assert proc.poll() is None, _text(log)
+        with contextlib.suppress(httpx.TransportError):
+            return (await http.get("/ready")).status_code == 200
+        return False
+
+    await wait_for(ready, 60, "the bridge subprocess to be ready")
+
+
+def _text(log: Path) -> str:
+    """The bridge's log so far (the message of a failed start)."""
+    return log.read_text(errors="replace")

@@ -12,7 +12,7 @@ import openai
 import psutil
 
 from modules.observability.history import FILE_NAME, HistoryStore
-from tests.e2e.bridge_process import free_port, start_demo
+from tests.e2e.bridge_process import free_port, start_demo, wait_ready
 from tests.e2e.harness import wait_for, write_config
 
 
@@ -44,14 +44,7 @@ async def test_rows_survive_kill_9_of_the_bridge_process(tmp_path) -> None:
     killed: list[tuple[psutil.Process, str]] = []
     try:
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-
-            async def ready() -> bool:
-                assert proc.poll() is None, (tmp_path / "bridge.log").read_text()
-                with contextlib.suppress(httpx.TransportError):
-                    return (await http.get("/ready")).status_code == 200
-                return False
-
-            await wait_for(ready, 60, "the bridge subprocess to be ready")
+            await wait_ready(proc, http, tmp_path / "bridge.log")
             client = openai.AsyncOpenAI(base_url=f"{base}/v1", api_key="none", max_retries=0)
             replies = await asyncio.gather(
                 *(

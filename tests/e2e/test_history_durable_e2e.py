@@ -4,7 +4,6 @@ moment the answers are out (group commit: the last byte waits for the row's comm
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 import subprocess
 
@@ -12,8 +11,8 @@ import httpx
 import openai
 
 from modules.observability.history import HistoryStore
-from tests.e2e.bridge_process import free_port, start_demo
-from tests.e2e.harness import wait_for, write_config
+from tests.e2e.bridge_process import free_port, start_demo, wait_ready
+from tests.e2e.harness import write_config
 from tests.e2e.test_history_crash_e2e import _kill_tree
 
 
@@ -38,14 +37,7 @@ async def test_answered_requests_survive_a_kill_right_after(tmp_path) -> None:
     answered: list[str] = []
     try:
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-
-            async def ready() -> bool:
-                assert proc.poll() is None, (tmp_path / "bridge.log").read_text()
-                with contextlib.suppress(httpx.TransportError):
-                    return (await http.get("/ready")).status_code == 200
-                return False
-
-            await wait_for(ready, 60, "the bridge subprocess to be ready")
+            await wait_ready(proc, http, tmp_path / "bridge.log")
         client = openai.AsyncOpenAI(base_url=f"{base}/v1", api_key="none", max_retries=0)
         for wave in range(4):  # 4 waves of 5 at once; the kill follows the last answer
             answered += await asyncio.gather(*(_answer(client, wave * 5 + n) for n in range(5)))
