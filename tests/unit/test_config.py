@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import modules.config as config_package
 from modules.config import load_config, parse_config, with_overrides
 from modules.errors import ConfigError
 from modules.upstream.matchup import blind_battle, side_by_side
@@ -132,3 +133,13 @@ def test_battle_pages_come_from_arena_ui() -> None:
     assert default.chat_url("https://arena.ai", "x", matchup).startswith(
         "https://arena.ai/text/side-by-side?model_a=x&model_b=z"
     )
+
+
+def test_the_package_exports_every_section() -> None:
+    todo, names = [config_package.Section], set()
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    assert names <= set(config_package.__all__)
+    assert all(hasattr(config_package, name) for name in config_package.__all__)
