@@ -128,3 +128,9 @@ def test_client_error_kinds_come_from_the_tree() -> None:
 )
 def test_plain_http_errors(status: int, kind: str) -> None:
     assert http_error_type(status) == kind
+
+
+def test_the_package_exports_every_class() -> None:
+    exported = set(errors_module.__all__)
+    assert {c.__name__ for c in all_error_classes()} <= exported
+    assert all(hasattr(errors_module, name) for name in exported)
