@@ -23,7 +23,8 @@ from ..openai_api.convert import to_chat_turns
 from ..openai_api.schema import ChatCompletionRequest
 from ..pool.health_monitor import HealthMonitor
 from ..pool.identity_keeper import IdentityKeeper
-from ..pool.instance import Instance, State
+from ..pool.instance import Instance
+from ..pool.instance_state import State
 from ..pool.launcher import InstanceLauncher
 from ..pool.pool import Pool
 from ..scaling.autoscaler import Autoscaler

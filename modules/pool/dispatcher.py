@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from ..config import BalancerConfig, QueueConfig
 from ..errors import NoPacedSlot, NoUsableInstance, Paused, QueueFullError, QueueWaitTimeout
 from ..identity.schedule import nth_slot
-from .instance import Instance, State
+from .instance import Instance
+from .instance_state import State
 from .latency import Ewma
 from .strategies import Strategy, make_strategy
 from .wait_queue import QueueFull, QueueTimeout, WaitQueue, retry_after_s

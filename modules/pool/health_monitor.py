@@ -13,7 +13,8 @@ from ..config import BridgeConfig
 from ..errors import Conflict
 from ..upstream.protocol import AUTH_COOKIE, CHALLENGE_MARKERS, ME_PATH
 from ..util.display import NO_DISPLAY, has_display
-from .instance import Instance, State
+from .instance import Instance
+from .instance_state import State
 from .launcher import InstanceLauncher
 from .pool import Pool
 

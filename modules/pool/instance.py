@@ -1,11 +1,10 @@
-"""An instance: one browser context on the arena, its state machine and its counters."""
+"""An instance: one browser context on the arena, its state (see instance_state) and counters."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable, Sequence
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from ..config import PacingConfig
@@ -14,6 +13,7 @@ from ..identity.pace import Pace
 from ..upstream.identity import SessionIdentity
 from .health_score import HealthScore
 from .instance_spec import InstanceSpec
+from .instance_state import InvalidTransition, State, allowed
 from .latency import Ewma
 from .snapshot import InstanceSnapshot
 
@@ -22,42 +22,7 @@ if TYPE_CHECKING:
     from ..browser.transport import Transport
 
 log = logging.getLogger(__name__)
-
-
-class State(StrEnum):
-    STARTING = "starting"
-    READY = "ready"
-    BUSY = "busy"
-    COOLING_DOWN = "cooling_down"
-    UNHEALTHY = "unhealthy"
-    NEEDS_ATTENTION = "needs_attention"
-    DRAINING = "draining"
-    CLOSED = "closed"
-
-
-ALL_STATES = tuple(s.value for s in State)
-# BUSY is not stored: it is READY with work in flight (see Instance.state).
-_ALLOWED: dict[State, set[State]] = {
-    State.STARTING: {
-        State.READY,
-        State.UNHEALTHY,
-        State.NEEDS_ATTENTION,
-        State.DRAINING,
-        State.CLOSED,
-    },
-    State.READY: {State.COOLING_DOWN, State.UNHEALTHY, State.NEEDS_ATTENTION, State.DRAINING},
-    State.COOLING_DOWN: {State.READY, State.UNHEALTHY, State.NEEDS_ATTENTION, State.DRAINING},
-    State.NEEDS_ATTENTION: {State.READY, State.UNHEALTHY, State.DRAINING},
-    State.UNHEALTHY: {State.DRAINING, State.CLOSED},
-    State.DRAINING: {State.CLOSED},
-    State.CLOSED: set(),
-}
-
 StateListener = Callable[["Instance", str, str, str], None]
-
-
-class InvalidTransition(RuntimeError):
-    """A state change the state machine does not allow."""
 
 
 class Instance:
@@ -144,14 +109,14 @@ class Instance:
         return self.usable and self.in_flight < self.max_concurrent
 
     def can_become(self, new: State) -> bool:
-        return new in _ALLOWED[self._state]
+        return allowed(self._state, new)
 
     def set_state(self, new: State, reason: str) -> bool:
         """Move to `new`; False when already there; InvalidTransition when not allowed."""
         if new is self._state:
             self.state_reason = reason
             return False
-        if new not in _ALLOWED[self._state]:
+        if not allowed(self._state, new):
             raise InvalidTransition(f"{self.id}: {self._state} -> {new} is not allowed")
         old_visible = self.state.value
         self._state = new

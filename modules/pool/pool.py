@@ -17,8 +17,9 @@ from ..identity.book import PaceBook
 from ..identity.schedule import capacity_per_hour
 from .dispatcher import Dispatcher
 from .identity_keeper import IdentityKeeper
-from .instance import ALL_STATES, Instance, State
+from .instance import Instance
 from .instance_spec import InstanceSpec, pick_proxy
+from .instance_state import ALL_STATES, State
 from .launcher import InstanceLauncher
 
 log = logging.getLogger(__name__)

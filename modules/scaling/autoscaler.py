@@ -11,7 +11,7 @@ import psutil
 
 from ..app.event_bus import EventBus
 from ..config import BridgeConfig
-from ..pool.instance import State
+from ..pool.instance_state import State
 from .judge import DEFAULT_INSTANCE_MEMORY_MB, Judge, LoadSample, ScaleDecision, ScaleSettings
 from .measure import container_memory_limit_mb, process_tree_stats
 from .paced_capacity import fresh_rate_per_s, paced_capacity_per_s

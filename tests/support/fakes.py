@@ -20,7 +20,8 @@ from modules.app.event_bus import EventBus
 from modules.browser.transport import ResponseHead, SendRequest
 from modules.config import BridgeConfig
 from modules.errors import NeedsAttention
-from modules.pool.instance import Instance, State
+from modules.pool.instance import Instance
+from modules.pool.instance_state import State
 from modules.pool.pool import Pool
 from modules.upstream.protocol import AUTH_COOKIE
 from tests.support.polling import wait_for

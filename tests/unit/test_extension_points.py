@@ -13,7 +13,7 @@ from modules.openai_api.agent_request import AgentPlan
 from modules.openai_api.answer import Answer
 from modules.openai_api.answer_shaper import AnswerShaper
 from modules.openai_api.shaped_answer import event_outputs
-from modules.pool.instance import ALL_STATES
+from modules.pool.instance_state import ALL_STATES
 from modules.pool.strategies import STRATEGIES
 from modules.upstream import events, protocol
 from modules.upstream.parser import _BUILDERS, parse_line

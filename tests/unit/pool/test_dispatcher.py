@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from modules.errors import QueueFullError, Unavailable
-from modules.pool.instance import State
+from modules.pool.instance_state import State
 from modules.pool.pool import Pool
 from tests.support.fakes import FakeLauncher, ready_pool
 from tests.support.polling import wait_for

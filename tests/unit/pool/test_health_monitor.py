@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from modules.pool.health_monitor import HealthMonitor
-from modules.pool.instance import State
+from modules.pool.instance_state import State
 from modules.pool.pool import Pool
 from tests.support.fakes import FakeLauncher, FakePage, by_state, ready_pool
 from tests.support.polling import wait_for

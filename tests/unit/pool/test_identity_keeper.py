@@ -16,8 +16,9 @@ from modules.errors import LoginExpired
 from modules.identity.profiles import ProfileStore
 from modules.identity.storage_state import login_from_cookie
 from modules.pool.identity_keeper import IdentityKeeper
-from modules.pool.instance import Instance, State
+from modules.pool.instance import Instance
 from modules.pool.instance_spec import InstanceSpec
+from modules.pool.instance_state import State
 from modules.pool.pool import Pool
 from modules.upstream.identity import SessionIdentity
 from tests.support.fakes import FakeLauncher, FakePage, make_config

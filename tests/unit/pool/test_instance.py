@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from modules.pool.instance import Instance, InvalidTransition, State
+from modules.pool.instance import Instance
+from modules.pool.instance_state import InvalidTransition, State
 
 
 def _instance() -> Instance:

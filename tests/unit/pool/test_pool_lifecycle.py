@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from modules.errors import Unavailable
-from modules.pool.instance import State
+from modules.pool.instance_state import State
 from tests.support.fakes import FakeLauncher, make_pool
 from tests.support.polling import wait_for
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from modules.pool.instance import State
+from modules.pool.instance_state import State
 from tests.support.fakes import FakeLauncher, make_pool
 from tests.support.polling import wait_for
 

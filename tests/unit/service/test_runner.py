@@ -17,7 +17,7 @@ from modules.errors import (
     UpstreamStreamError,
     UpstreamTimeout,
 )
-from modules.pool.instance import State
+from modules.pool.instance_state import State
 from modules.pool.pool import Pool
 from modules.service.chat_job import ChatJob
 from modules.service.runner import CompletionRunner

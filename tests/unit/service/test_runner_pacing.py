@@ -9,7 +9,7 @@ import pytest
 
 from modules.errors import NoPacedSlot
 from modules.identity.pace import Refusal
-from modules.pool.instance import State
+from modules.pool.instance_state import State
 from modules.pool.pool import Pool
 from modules.service.chat_job import ChatJob
 from modules.service.runner import CompletionRunner
