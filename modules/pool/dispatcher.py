@@ -22,6 +22,7 @@ from ..identity.schedule import nth_slot
 from .instance import Instance
 from .instance_state import State
 from .latency import Ewma
+from .pinned_waiters import PinnedWaiters
 from .strategies import Strategy, make_strategy
 from .wait_queue import QueueFull, QueueTimeout, WaitQueue, retry_after_s
 
@@ -62,8 +63,7 @@ class Dispatcher:
         self.arrivals = 0  # requests asked for a lease, ever (the autoscaler takes rates)
         # Called after any slot comes back (the pool closes drained instances there).
         self.on_release: Callable[[Instance], None] = lambda instance: None
-        # Conversations waiting for their own instance (affinity), served before the queue.
-        self._pinned: list[tuple[str, asyncio.Future[Instance | None]]] = []
+        self._pinned = PinnedWaiters(on_orphan=self._orphan)  # affinity, before the queue
         self._timer: asyncio.TimerHandle | None = None  # wakes waiters at the next paced slot
         # The operator's pause as the error to answer with, None when running (POST /api/pause).
         self.paused: Callable[[], Paused | None] = lambda: None
@@ -166,37 +166,10 @@ class Dispatcher:
         if instance.pace.wait_s() > wait_s:
             return None  # continuity never overrides pacing: a new chat elsewhere
         started = time.monotonic()
-        future: asyncio.Future[Instance | None] = asyncio.get_running_loop().create_future()
-        entry = (instance_id, future)
-        self._pinned.append(entry)
+        pin = self._pinned.pin(instance_id)
         self._arm_timer()
-        try:
-            async with asyncio.timeout(wait_s):
-                got = await future
-        except BaseException as err:
-            if future.done() and not future.cancelled():
-                self._orphan(future.result())  # handed over just as the waiter gave up
-            if isinstance(err, TimeoutError):
-                return None
-            raise
-        finally:
-            self._pinned.remove(entry)
+        got = await self._pinned.wait(pin, wait_s)
         return None if got is None else Lease(got, time.monotonic() - started, "affinity")
-
-    def _serve_pinned(self) -> None:
-        """Give a conversation its own instance once it has room; None once it is gone."""
-        live = {i.id: i for i in self._instances()}
-        for instance_id, future in list(self._pinned):
-            instance = live.get(instance_id)
-            if future.done():
-                continue
-            if instance is None or instance.base_state in (State.UNHEALTHY, State.CLOSED):
-                future.set_result(None)
-            elif self.paused() is not None:
-                future.set_result(None)
-            elif instance.has_room and instance.pace.allows():
-                self._reserve(instance)
-                future.set_result(instance)
 
     def paced_wait_s(self, position: int) -> float | None:
         """Seconds until the `position`-th next send any identity's pace allows; None when
@@ -280,7 +253,7 @@ class Dispatcher:
 
     def wake(self) -> None:
         """Hand free capacity to waiters, oldest first (called whenever capacity appears)."""
-        self._serve_pinned()
+        self._pinned.serve(self._instances(), self.paused() is not None, self._reserve)
         while len(self.queue):
             instance = self._pick(set())
             if instance is None:
@@ -297,7 +270,7 @@ class Dispatcher:
             self._timer.cancel()
             self._timer = None
         queued = len(self.queue) > 0
-        pinned = {instance_id for instance_id, future in self._pinned if not future.done()}
+        pinned = self._pinned.waited_for()
         waits = [
             i.pace.wait_s()
             for i in self._instances()
