@@ -18,6 +18,7 @@ from ..identity.schedule import capacity_per_hour
 from .dispatcher import Dispatcher
 from .identity_keeper import IdentityKeeper
 from .instance import Instance
+from .instance_holds import InstanceHolds, held_reason
 from .instance_spec import InstanceSpec, pick_proxy
 from .instance_state import ALL_STATES, State
 from .launcher import InstanceLauncher
@@ -26,8 +27,8 @@ log = logging.getLogger(__name__)
 _RESTART_BACKOFF_S = (0.5, 1, 2, 5, 10, 30)
 
 
-class Pool:
-    """Owns every instance; starts, parks, retires and replaces them."""
+class Pool(InstanceHolds):
+    """Owns every instance; starts, retires and replaces them (holds: InstanceHolds)."""
 
     def __init__(
         self,
@@ -173,7 +174,7 @@ class Pool:
         if inst.base_state is State.STARTING:
             inst.set_state(State.READY, "session ready")
             if inst.pace.held():  # a restored identity still serving its penalty
-                self.rest(inst, _held_reason(inst))
+                self.rest(inst, held_reason(inst))
             self.dispatcher.wake()
 
     async def _open(self, inst: Instance) -> None:
@@ -247,42 +248,7 @@ class Pool:
         if not any(i.identity.user_id == user_id for i in self.instances.values()):
             self.paces.release(user_id)
 
-    # --- outcomes ----------------------------------------------------------
-    def cool_down(self, inst: Instance, retry_after_s: float, reason: str) -> None:
-        if not inst.can_become(State.COOLING_DOWN):
-            return
-        inst.cool_down_until(time.monotonic() + retry_after_s, reason)
-        asyncio.get_running_loop().call_later(retry_after_s, self._cool_done, inst)
-
-    def rest(self, inst: Instance, reason: str) -> None:
-        """Cool down until the identity's pace allows a send again (after a refusal)."""
-        wait = inst.pace.wait_s()
-        if wait > 0:
-            self.cool_down(inst, wait, reason)
-        else:
-            self.dispatcher.wake()
-
-    def _cool_done(self, inst: Instance) -> None:
-        # An older timer must not end a later, longer cool-down early.
-        if inst.base_state is State.COOLING_DOWN and inst.cooling_until <= time.monotonic() + 0.05:
-            inst.set_state(State.READY, "cool-down over")
-            self.dispatcher.wake()
-
-    def park(self, inst: Instance, reason: str) -> bool:
-        """Hold the instance for a person; True when it was not parked before."""
-        if not inst.can_become(State.NEEDS_ATTENTION):
-            return False
-        inst.set_state(State.NEEDS_ATTENTION, reason)
-        self.dispatcher.fail_waiters_if_hopeless()
-        return True
-
-    def expire_login(self, inst: Instance, reason: str) -> None:
-        """An account's login ran out: parked (never replaced) until a person logs in again."""
-        inst.login_expired = True
-        inst.note_error(reason)
-        if self.park(inst, reason):
-            self.on_upstream_error("login_expired")
-
+    # --- failures (holds: instance_holds.py) --------------------------------
     def mark_failed(self, inst: Instance, reason: str) -> None:
         """Count a failure; dead pages and repeated failures make the instance unhealthy."""
         inst.note_error(reason)
@@ -312,9 +278,3 @@ class Pool:
             return_exceptions=True,
         )
         self.instances.clear()
-
-
-def _held_reason(inst: Instance) -> str:
-    if inst.pace.penalised():
-        return f"penalised by the site: {inst.pace.penalty_left_s():.0f}s left"
-    return "the site asked to wait (Retry-After)"
