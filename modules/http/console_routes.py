@@ -5,39 +5,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response, StreamingResponse
 
-from ..errors import BadRequest
 from ..observability.history_export import MEDIA_TYPES, ExportFormat, StatsTable, jsonl_text
-from ..observability.log_buffer import DEFAULT_LIMIT, MAX_LIMIT, LogFilter
+from ..observability.log_buffer import DEFAULT_LIMIT, MAX_LIMIT
 from .deps import CoordinatorDep, require_admin
-from .params import Status, Text, Time, Window, status_filter, window_seconds
+from .params import LogQueryDep, Status, Text, Time, Window, status_filter, window_seconds
 
 router = APIRouter(prefix="/api", dependencies=[Depends(require_admin)])
-
-
-def _log_filter(
-    level: str | None,
-    component: str | None,
-    instance: str | None,
-    text: str | None,
-    since: float | None,
-    after: int | None = None,
-) -> LogFilter:
-    try:
-        return LogFilter(
-            level=level or None,
-            component=component or None,
-            instance=instance or None,
-            text=text or None,
-            since=since,
-            after_seq=after,
-        )
-    except ValueError as err:
-        raise BadRequest(str(err), param="level") from None
 
 
 def _attachment(name: str, ext: str) -> dict[str, str]:
@@ -45,31 +24,24 @@ def _attachment(name: str, ext: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}-{stamp}.{ext}"'}
 
 
+@dataclass(frozen=True, slots=True)
+class LogPage:
+    """Which page of matching lines /logs returns: after a sequence number, at most `limit`."""
+
+    after: Annotated[int | None, Query(ge=0)] = None
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = DEFAULT_LIMIT
+
+
 @router.get("/logs")
 async def logs(
-    coord: CoordinatorDep,
-    level: Text = None,
-    component: Text = None,
-    instance: Text = None,
-    text: Text = None,
-    since: Time = None,
-    after: Annotated[int | None, Query(ge=0)] = None,
-    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    coord: CoordinatorDep, query: LogQueryDep, page: Annotated[LogPage, Depends()]
 ) -> dict[str, Any]:
-    wanted = _log_filter(level, component, instance, text, since, after)
-    return coord.logs(wanted, limit)
+    return coord.logs(query.log_filter(page.after), page.limit)
 
 
 @router.get("/logs/export")
-async def logs_export(
-    coord: CoordinatorDep,
-    level: Text = None,
-    component: Text = None,
-    instance: Text = None,
-    text: Text = None,
-    since: Time = None,
-) -> Response:
-    lines = coord.log_lines(_log_filter(level, component, instance, text, since))
+async def logs_export(coord: CoordinatorDep, query: LogQueryDep) -> Response:
+    lines = coord.log_lines(query.log_filter())
     return Response(
         jsonl_text(lines),
         media_type=MEDIA_TYPES["jsonl"],

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Depends, Query
 
 from ..errors import BadRequest
 from ..observability.history import StatusFilter, parse_window
+from ..observability.log_buffer import LogFilter
 
 # Query parameters with their bounds, shared by the routes that take them.
 Time = Annotated[float | None, Query(ge=0, le=1e11, allow_inf_nan=False)]  # unix seconds
@@ -43,3 +45,31 @@ def window_seconds(window: str) -> float:
         raise BadRequest(
             "window must be like 1h, 6h, 24h or 7d (at most 366d)", param="window"
         ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class LogQuery:
+    """The console's log filters as the log routes read them from the query string."""
+
+    level: Text = None
+    component: Text = None
+    instance: Text = None
+    text: Text = None
+    since: Time = None
+
+    def log_filter(self, after: int | None = None) -> LogFilter:
+        """The filter these values ask for; 400 naming `level` when it is not a level."""
+        try:
+            return LogFilter(
+                level=self.level or None,
+                component=self.component or None,
+                instance=self.instance or None,
+                text=self.text or None,
+                since=self.since,
+                after_seq=after,
+            )
+        except ValueError as err:
+            raise BadRequest(str(err), param="level") from None
+
+
+LogQueryDep = Annotated[LogQuery, Depends()]
