@@ -10,15 +10,15 @@ import threading
 from ..config import BridgeConfig
 from ..observability.log_buffer import BufferHandler, LogBuffer
 from ..observability.log_entry import EntryMaker, LogEntry
+from ..util.event_bus import EventBus
 from ..util.redact import SecretSet
-from .event_bus import EventBus
 
 # How ids look in messages (minted by pool.Pool.add and service.outcome.Outcome): used
 # when a log line carries no explicit id.
 INSTANCE_ID = re.compile(r"\bi-\d+\b")
 REQUEST_ID = re.compile(r"\bchatcmpl-[0-9a-f]{24}\b")
 PACKAGE_LOGGER = "modules"
-_BUS_LOGGER = "modules.app.event_bus"  # its lines are kept but not re-published (no loop)
+_BUS_LOGGER = "modules.util.event_bus"  # its lines are kept but not re-published (no loop)
 
 
 def config_secrets(config: BridgeConfig) -> SecretSet:

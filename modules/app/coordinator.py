@@ -33,12 +33,12 @@ from ..service.chat_job import ChatJob
 from ..service.model_catalog import ModelCatalog
 from ..service.response_store import ResponseStore
 from ..service.runner import CompletionRunner
+from ..util.event_bus import EventBus
 from ..util.log_context import tag_task
 from ..util.recurring import RecurringTask
 from ..util.redact import SecretSet
 from .accounts import Accounts
 from .console_log import ConsoleLog, config_secrets
-from .event_bus import EventBus
 from .instance_request import add_request
 from .pause_control import PauseControl
 from .runtime_settings import SettingsManager

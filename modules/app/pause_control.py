@@ -12,7 +12,7 @@ from ..identity.pause import PauseSwitch
 
 if TYPE_CHECKING:
     from ..pool.dispatcher import Dispatcher
-    from .event_bus import EventBus
+    from ..util.event_bus import EventBus
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry
 
-from ..app.event_bus import Event, EventBus
 from ..config import BridgeConfig
+from ..util.event_bus import Event, EventBus
 from .alert_kinds import PoolFacts
 from .alerts import AlertEngine
 from .degradation import Degraded

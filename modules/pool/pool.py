@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from ..app.event_bus import EventBus
 from ..config import BridgeConfig
 from ..errors import LoginExpired, NeedsAttention
 from ..identity.book import PaceBook
 from ..identity.schedule import capacity_per_hour
+from ..util.event_bus import EventBus
 from .dispatcher import Dispatcher
 from .identity_keeper import IdentityKeeper
 from .instance import Instance

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import psutil
 
-from ..app.event_bus import EventBus
 from ..config import BridgeConfig
 from ..pool.instance_state import State
+from ..util.event_bus import EventBus
 from .judge import DEFAULT_INSTANCE_MEMORY_MB, Judge, LoadSample, ScaleDecision, ScaleSettings
 from .measure import container_memory_limit_mb, process_tree_stats
 from .paced_capacity import fresh_rate_per_s, paced_capacity_per_s

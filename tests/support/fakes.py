@@ -16,7 +16,6 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
-from modules.app.event_bus import EventBus
 from modules.browser.transport import ResponseHead, SendRequest
 from modules.config import BridgeConfig
 from modules.errors import NeedsAttention
@@ -24,6 +23,7 @@ from modules.pool.instance import Instance
 from modules.pool.instance_state import State
 from modules.pool.pool import Pool
 from modules.upstream.protocol import AUTH_COOKIE
+from modules.util.event_bus import EventBus
 from tests.support.polling import wait_for
 
 FINISH_LINE = 'ad:{"finishReason":"stop"}\n'

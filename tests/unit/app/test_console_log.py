@@ -8,10 +8,10 @@ import logging
 import threading
 
 from modules.app.console_log import ConsoleLog, config_secrets
-from modules.app.event_bus import EventBus
 from modules.config import parse_config
 from modules.observability.log_buffer import LogFilter
 from modules.observability.log_entry import stderr_handler
+from modules.util.event_bus import EventBus
 from modules.util.redact import SecretSet
 
 CONFIG = parse_config(

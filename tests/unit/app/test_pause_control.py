@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from modules.app.event_bus import EventBus
 from modules.app.pause_control import MAX_PAUSE_S, PauseControl, pause_seconds
 from modules.errors import BadRequest, Paused
 from modules.identity import PaceStore, PauseSwitch
+from modules.util.event_bus import EventBus
 from tests.support.fakes import FakeLauncher, ready_pool
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from modules.app.event_bus import EventBus
 from modules.errors import LoginExpired
 from modules.identity.profiles import ProfileStore
 from modules.identity.storage_state import login_from_cookie
@@ -21,6 +20,7 @@ from modules.pool.instance_spec import InstanceSpec
 from modules.pool.instance_state import State
 from modules.pool.pool import Pool
 from modules.upstream.identity import SessionIdentity
+from modules.util.event_bus import EventBus
 from tests.support.fakes import FakeLauncher, FakePage, make_config
 from tests.support.polling import wait_for
 

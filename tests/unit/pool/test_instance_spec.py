@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from modules.app.event_bus import EventBus
 from modules.config import BridgeConfig, ProxyConfig
 from modules.pool.instance_spec import InstanceSpec, describe_proxy, pick_proxy
 from modules.pool.pool import Pool
+from modules.util.event_bus import EventBus
 from tests.support.fakes import FakeLauncher
 
 A = ProxyConfig(server="http://a.example:8080", username="ua", password="pa-secret")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from modules.app.event_bus import EventBus
+from modules.util.event_bus import EventBus
 
 
 async def test_an_event_is_encoded_once_for_every_subscriber() -> None:
