@@ -12,6 +12,7 @@ from playwright.async_api import BrowserContext, Page, StorageState
 
 from ..config import ProxyConfig
 from ..errors import InstanceFailed, UpstreamTimeout
+from ..util.tripwire import Tripwire
 from .deadline import with_deadline
 from .host import BrowserHost
 from .proxy import playwright_proxy
@@ -58,7 +59,7 @@ class PageSession:
         self.page = page
         self.call_timeout_s = call_timeout_s
         self.failure: str | None = None
-        self._dead = asyncio.Event()
+        self._dead = Tripwire()  # cuts every running page call short when the page dies
         page.on("crash", lambda _p: self._fail("page crashed"))
         page.on("close", lambda _p: self._fail("page closed"))
         host.on_lost(self._host_lost)
@@ -100,32 +101,20 @@ class PageSession:
     def _fail(self, reason: str) -> None:
         if self.failure is None:
             self.failure = reason
-            self._dead.set()
+            self._dead.trip()
 
-    def _check(self) -> None:
-        if self.failure is not None:
-            raise InstanceFailed(f"{self.owner}: {self.failure}", instance_id=self.owner)
+    def _died(self) -> InstanceFailed:
+        return InstanceFailed(f"{self.owner}: {self.failure}", instance_id=self.owner)
 
     async def call(self, coro: Awaitable[T], what: str, timeout_s: float | None = None) -> T:
-        """Await a page call; it ends early with InstanceFailed if the page dies meanwhile."""
-        if self.failure is not None:
-            if hasattr(coro, "close"):
-                coro.close()  # never started: close it so Python does not warn
-            self._check()
-        task = asyncio.ensure_future(
-            with_deadline(coro, timeout_s or self.call_timeout_s, what, self.owner)
-        )
-        dead = asyncio.ensure_future(self._dead.wait())
-        try:
-            await asyncio.wait({task, dead}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            dead.cancel()
-            if not task.done():
-                task.cancel()
-        if task.done() and not task.cancelled():
-            return task.result()
-        self._check()
-        raise InstanceFailed(f"{self.owner}: {what} interrupted", instance_id=self.owner)
+        """Await a page call; it ends early with InstanceFailed if the page dies meanwhile.
+
+        It runs in the caller's task (no task per call: this is every relay round trip).
+        """
+        if self.failure is not None and hasattr(coro, "close"):
+            coro.close()  # never started: close it so Python does not warn
+        with self._dead.guard(self._died):
+            return await with_deadline(coro, timeout_s or self.call_timeout_s, what, self.owner)
 
     async def goto(self, url: str, timeout_s: float) -> int:
         response = await self.call(
