@@ -5,7 +5,8 @@
 // `compose`). The request itself goes out as the page built it: the hook only adds an
 // abort signal, so the bridge can cancel it. Either way the body's chunks are buffered
 // and the coordinator collects them in batches: one long-poll per batch, never one round
-// trip per chunk. Under load chunks coalesce while the previous batch is in flight.
+// trip per chunk (`start` is itself the first long-poll). Under load chunks coalesce
+// while the previous batch is in flight.
 (() => {
   if (window.__bridgeRelay) return;
   const pageFetch = window.fetch;
@@ -80,13 +81,15 @@
     }, (e) => { fail(s, e); throw e; });
   };
   window.__bridgeRelay = {
-    start(id, method, path, bodyText, contentType) {
+    // Starts the fetch and answers like `next`: with the head once it is in (the way out
+    // and the head's wait cost one round trip from Python, not two).
+    start(id, method, path, bodyText, contentType, maxWaitMs) {
       const s = open(id);
       const init = { method, credentials: "include", signal: s.ctrl.signal,
                      headers: { "Content-Type": contentType } };
       if (bodyText !== null) init.body = bodyText;
       pageFetch.call(window, path, init).then((r) => pump(s, r, r.body), (e) => fail(s, e));
-      return true;
+      return this.next(id, maxWaitMs);
     },
     arm(id, prefix) {
       const s = open(id);

@@ -116,6 +116,17 @@ class RelayStream:
     def owner(self) -> str:
         return self._session.owner
 
+    async def start(self, method: str, path: str, body: str | None, content_type: str) -> None:
+        """Run the request with the page's fetch; the same call waits for the head."""
+        wait_ms = self._clock.check()
+        args = [self._id, method, path, body, content_type, int(wait_ms)]
+        timeout_s = wait_ms / 1000 + self._session.call_timeout_s
+        js = "([id, m, p, b, ct, w]) => window.__bridgeRelay.start(id, m, p, b, ct, w)"
+        self._take(
+            await self._session.call(self._page.evaluate(js, args), "start fetch", timeout_s)
+        )
+        await self.wait_head()
+
     async def wait_sent(self, timeout_s: float) -> bool:
         """Poll until the page has sent its request; False if it did not within `timeout_s`."""
         loop = asyncio.get_running_loop()

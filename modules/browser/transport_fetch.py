@@ -30,14 +30,9 @@ class FetchTransport:
         stream_id = uuid.uuid4().hex[:16]  # unique within the page; no shared counter
         body = body_to_text(call.body) if call.body is not None else None
         clock = RelayClock(self._deadlines, self._page.owner)
-        await self._page.evaluate(
-            "([id, m, p, b, ct]) => window.__bridgeRelay.start(id, m, p, b, ct)",
-            [stream_id, call.method, call.path, body, REQUEST_CONTENT_TYPE],
-            what="start fetch",
-        )
         stream = RelayStream(self._page, self._page.page, stream_id, clock, call.session_id)
         try:
-            await stream.wait_head()
+            await stream.start(call.method, call.path, body, REQUEST_CONTENT_TYPE)
         except BaseException:
             await stream.aclose()
             raise
