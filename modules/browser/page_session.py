@@ -16,6 +16,7 @@ from ..util.tripwire import Tripwire
 from .deadline import with_deadline
 from .host import BrowserHost
 from .proxy import playwright_proxy
+from .relay_channel import RelayChannel
 
 T = TypeVar("T")
 
@@ -60,6 +61,7 @@ class PageSession:
         self.call_timeout_s = call_timeout_s
         self.failure: str | None = None
         self._dead = Tripwire()  # cuts every running page call short when the page dies
+        self._relays: dict[Page, RelayChannel] = {}
         page.on("crash", lambda _p: self._fail("page crashed"))
         page.on("close", lambda _p: self._fail("page closed"))
         host.on_lost(self._host_lost)
@@ -115,6 +117,17 @@ class PageSession:
             coro.close()  # never started: close it so Python does not warn
         with self._dead.guard(self._died):
             return await with_deadline(coro, timeout_s or self.call_timeout_s, what, self.owner)
+
+    def relay(self, page: Page) -> RelayChannel:
+        """The relay of `page` (this session's page or another tab of its context)."""
+        channel = self._relays.get(page)
+        if channel is None:
+            channel = self._relays[page] = RelayChannel(self, page)
+            page.on("close", self._forget_relay)
+        return channel
+
+    def _forget_relay(self, page: Page) -> None:
+        self._relays.pop(page, None)
 
     async def goto(self, url: str, timeout_s: float) -> int:
         response = await self.call(

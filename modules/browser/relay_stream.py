@@ -64,11 +64,11 @@ async def next_batch(
     session: PageSession, page: Page, stream_id: str, wait_ms: float
 ) -> dict[str, Any]:
     """One long-poll: whatever the relay holds for this stream, waiting up to `wait_ms`."""
-    return await session.call(
-        page.evaluate("([id, w]) => window.__bridgeRelay.next(id, w)", [stream_id, int(wait_ms)]),
-        "read stream",
-        wait_ms / 1000 + session.call_timeout_s,
+    timeout_s = wait_ms / 1000 + session.call_timeout_s
+    batch: dict[str, Any] = await session.relay(page).call(
+        "next", [stream_id, int(wait_ms)], "read stream", timeout_s
     )
+    return batch
 
 
 def head_of(raw: dict[str, Any] | None) -> ResponseHead:
@@ -121,10 +121,8 @@ class RelayStream:
         wait_ms = self._clock.check()
         args = [self._id, method, path, body, content_type, int(wait_ms)]
         timeout_s = wait_ms / 1000 + self._session.call_timeout_s
-        js = "([id, m, p, b, ct, w]) => window.__bridgeRelay.start(id, m, p, b, ct, w)"
-        self._take(
-            await self._session.call(self._page.evaluate(js, args), "start fetch", timeout_s)
-        )
+        relay = self._session.relay(self._page)
+        self._take(await relay.call("start", args, "start fetch", timeout_s))
         await self.wait_head()
 
     async def wait_sent(self, timeout_s: float) -> bool:
@@ -193,8 +191,6 @@ class RelayStream:
 
 async def abort_stream(session: PageSession, page: Page, stream_id: str) -> None:
     try:
-        await session.call(
-            page.evaluate("(id) => window.__bridgeRelay.abort(id)", stream_id), "abort", 3
-        )
+        await session.relay(page).call("abort", [stream_id], "abort", 3)
     except Exception as err:
         log.debug("abort %s: %s", stream_id, err)
