@@ -18,7 +18,7 @@ from modules.http.auth import Guard
 from modules.http.body_guard import BodyGuard
 from modules.http.deps import GuardDep, require_admin
 from modules.http.errors import install_error_handlers
-from modules.http.origin_guard import install_origin_guard
+from modules.http.origin_guard import OriginGuard
 from modules.http.security_headers import SecurityHeaders
 from modules.util.redact import SecretSet
 
@@ -60,7 +60,7 @@ def create_app(
         max_bytes=int(config.server.max_body_mb * 1_048_576),
         timeout_s=config.server.body_timeout_s,
     )
-    install_origin_guard(app, config.server)
+    app.add_middleware(OriginGuard, server=config.server)
     app.add_middleware(AccessLog, enabled=config.server.access_log)
     app.add_middleware(SecurityHeaders)
     app.include_router(openai_routes.router)

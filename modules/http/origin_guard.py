@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import MutableMapping
+from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from starlette.datastructures import Headers
 
 from ..config import ServerConfig
 from ..errors import PermissionDenied
 from ..util.netaddr import is_loopback
+from .body_guard import ASGIApp, Receive, Send
 from .errors import error_response
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -59,23 +61,35 @@ def _refuse(message: str, code: str) -> Response:
     return error_response(PermissionDenied(message, code=code))
 
 
-def install_origin_guard(app: FastAPI, server: ServerConfig) -> None:
-    """Add the middleware: every bind checks the Host name, every write its Origin."""
-    hosts = HostAllowList(server)
+class OriginGuard:
+    """Pure ASGI middleware: every bind checks the Host name, every write its Origin.
 
-    @app.middleware("http")
-    async def guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        host = request.headers.get("host", "")
-        if not hosts.allows(host):
+    Not @app.middleware("http"): that runs the app in a task of its own and passes each
+    streamed chunk through a memory stream, on every request.
+    """
+
+    def __init__(self, app: ASGIApp, server: ServerConfig) -> None:
+        self.app = app
+        self._hosts = HostAllowList(server)
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
+        refusal = self._refusal(scope) if scope["type"] == "http" else None
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _refusal(self, scope: MutableMapping[str, Any]) -> Response | None:
+        headers = Headers(scope=scope)
+        host = headers.get("host", "")
+        if not self._hosts.allows(host):
             return _refuse(
                 "This bridge does not answer to that host name (server.public_hosts).",
                 "foreign_host",
             )
-        origin = request.headers.get("origin")
-        if request.method not in _SAFE_METHODS and origin is not None:
+        origin = headers.get("origin")
+        if scope["method"] not in _SAFE_METHODS and origin is not None:
             parts = urlsplit(origin)
             if origin == "null" or parts.netloc.lower() != host.lower():
                 return _refuse("Cross-origin requests are not accepted.", "cross_origin")
-        return await call_next(request)
+        return None
