@@ -3,7 +3,7 @@
 Each relay call is on a request's critical path (the fetch's start, every long-poll), so it
 takes the thinnest way Playwright offers: a raw `Runtime.evaluate` through the page's own
 CDP session. page.evaluate() would add Playwright's argument and result serialisation and
-its utility script on both sides, ~0.5 ms per round trip on 2 cores (bench/relay_profile.py).
+its utility script on both sides, ~0.5-1 ms per round trip on 2 cores (bench/README.md).
 """
 
 from __future__ import annotations
