@@ -9,8 +9,32 @@ from playwright.async_api import ElementHandle, FilePayload, Page
 from ..errors import InstanceFailed, NeedsAttention, SiteUiMismatch, UpstreamTimeout
 from ..upstream import site_ui
 from ..upstream.failures import looks_like_challenge
+from ..upstream.protocol import CHALLENGE_MARKERS
 from ..upstream.site_ui import SiteUi
 from .page_session import PageSession
+
+# While a chat page loads, look for the composer this often (ms). Polling on animation
+# frames cost ~50 ms on a freshly loaded page (its first frames are slow); a plain interval
+# answers within one.
+_FIND_POLL_MS = 10
+# ([selector, markers]) -> the composer, "challenge" when the page is a human challenge
+# (its title says so), else null (keep waiting).
+_FIND_OR_CHALLENGE_JS = f"""([selector, markers]) => {{
+  const found = ({site_ui.FIND_COMPOSER_JS})(selector);
+  if (found) return found;
+  return markers.some((m) => document.title.includes(m)) ? "challenge" : null;
+}}"""
+# (composer) -> focus it with its content selected, so typed text replaces it: what
+# Playwright's fill() does before it inserts the text (done here without its retries).
+_FOCUS_JS = """(el) => {
+  el.focus();
+  if ("select" in el) { el.select(); return; }
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const sel = window.getSelection();
+  sel.removeAllRanges();
+  sel.addRange(range);
+}"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +65,20 @@ class Composer:
         )
 
     async def open_chat(self, url: str, timeout_s: float) -> None:
-        """Load a new chat page (the model preselected by the URL)."""
+        """Load a new chat page (the model preselected by the URL); `find` then tells a
+        challenge served with another status from a chat page."""
         response = await self._session.call(
             self._page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000),
             "open chat",
             timeout_s + 1,
         )
-        if (response is not None and response.status == 403) or await self._challenged():
-            raise NeedsAttention(
-                f"{self.owner}: the site shows a challenge page", instance_id=self.owner
-            )
+        if response is not None and response.status == 403:
+            raise self._challenge()
+
+    def _challenge(self) -> NeedsAttention:
+        return NeedsAttention(
+            f"{self.owner}: the site shows a challenge page", instance_id=self.owner
+        )
 
     async def _challenged(self) -> bool:
         """Whether the page on screen is a human challenge (not a changed chat page)."""
@@ -61,28 +89,36 @@ class Composer:
         return looks_like_challenge(str(title))
 
     async def find(self, timeout_s: float) -> ElementHandle:
-        """The composer, once it is visible and enabled."""
+        """The composer, once it is visible and enabled: looked for at once (a loaded page
+        has it), else polled until the page shows it or turns out to be a challenge."""
+        arg = [self._ui.composer, list(CHALLENGE_MARKERS)]
         try:
             handle = await self._session.call(
-                self._page.wait_for_function(
-                    site_ui.FIND_COMPOSER_JS, arg=self._ui.composer, timeout=timeout_s * 1000
-                ),
-                "find composer",
-                timeout_s + 1,
+                self._page.evaluate_handle(_FIND_OR_CHALLENGE_JS, arg), "find composer"
             )
+            if handle.as_element() is None and await handle.json_value() is None:
+                handle = await self._session.call(
+                    self._page.wait_for_function(
+                        _FIND_OR_CHALLENGE_JS,
+                        arg=arg,
+                        polling=_FIND_POLL_MS,
+                        timeout=timeout_s * 1000,
+                    ),
+                    "wait for composer",
+                    timeout_s + 1,
+                )
         except (UpstreamTimeout, InstanceFailed) as err:
             if not self._session.alive:
                 raise
             if await self._challenged():
-                raise NeedsAttention(
-                    f"{self.owner}: the site shows a challenge page", instance_id=self.owner
-                ) from None
+                raise self._challenge() from None
             raise self._mismatch(
                 f"no visible, enabled message box on {self._page.url} ({err.message})",
                 "composer",
             ) from None
         element = handle.as_element()
-        assert element is not None  # the script returns an element or keeps waiting
+        if element is None:  # the script returns an element, "challenge", or keeps waiting
+            raise self._challenge()
         return element
 
     async def attach(self, composer: ElementHandle, images: list[ImageFile]) -> None:
@@ -98,10 +134,21 @@ class Composer:
         await self._session.call(element.set_input_files(files), "attach images")
 
     async def send(self, composer: ElementHandle, text: str) -> None:
-        """Type the message (real input events) and submit it with Enter or the send button."""
-        await self._session.call(composer.fill(text), "type message")
+        """Put the message in (real input events) and submit it with Enter or the send button.
+
+        As Playwright's fill() does, in one go: focus the box with its content selected,
+        insert the text (one trusted `input` event), or Delete for no text; then Enter.
+        Without fill()'s and press()'s actionability retries, each of which waited for
+        animation frames (~20-60 ms); `find` already checked the box is visible and enabled.
+        """
+        keyboard = self._page.keyboard
+        await self._session.call(composer.evaluate(_FOCUS_JS), "focus message box")
+        if text:
+            await self._session.call(keyboard.insert_text(text), "type message")
+        else:
+            await self._session.call(keyboard.press("Delete"), "type message")
         if self._ui.submit == site_ui.SUBMIT_ENTER:
-            await self._session.call(composer.press("Enter"), "press Enter")
+            await self._session.call(keyboard.press("Enter"), "press Enter")
             return
         handle = await self._session.call(
             self._page.evaluate_handle(
