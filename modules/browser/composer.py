@@ -17,13 +17,6 @@ from .page_session import PageSession
 # frames cost ~50 ms on a freshly loaded page (its first frames are slow); a plain interval
 # answers within one.
 _FIND_POLL_MS = 10
-# ([selector, markers]) -> the composer, "challenge" when the page is a human challenge
-# (its title says so), else null (keep waiting).
-_FIND_OR_CHALLENGE_JS = f"""([selector, markers]) => {{
-  const found = ({site_ui.FIND_COMPOSER_JS})(selector);
-  if (found) return found;
-  return markers.some((m) => document.title.includes(m)) ? "challenge" : null;
-}}"""
 # (composer) -> focus it with its content selected, so typed text replaces it: what
 # Playwright's fill() does before it inserts the text (done here without its retries).
 _FOCUS_JS = """(el) => {
@@ -35,6 +28,17 @@ _FOCUS_JS = """(el) => {
   sel.removeAllRanges();
   sel.addRange(range);
 }"""
+# ([selector, markers, focus]) -> the composer (focused, its content selected, if `focus`),
+# "challenge" when the page is a human challenge (its title says so), else null (keep
+# waiting).
+_FIND_OR_CHALLENGE_JS = f"""([selector, markers, focus]) => {{
+  const found = ({site_ui.FIND_COMPOSER_JS})(selector);
+  if (found) {{
+    if (focus) ({_FOCUS_JS})(found);
+    return found;
+  }}
+  return markers.some((m) => document.title.includes(m)) ? "challenge" : null;
+}}"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +92,11 @@ class Composer:
             return False
         return looks_like_challenge(str(title))
 
-    async def find(self, timeout_s: float) -> ElementHandle:
-        """The composer, once it is visible and enabled: looked for at once (a loaded page
-        has it), else polled until the page shows it or turns out to be a challenge."""
-        arg = [self._ui.composer, list(CHALLENGE_MARKERS)]
+    async def find(self, timeout_s: float, *, focus: bool = False) -> ElementHandle:
+        """The composer, once it is visible and enabled (and focused, if `focus`): looked for
+        at once (a loaded page has it), else polled until the page shows it or turns out to
+        be a challenge."""
+        arg = [self._ui.composer, list(CHALLENGE_MARKERS), focus]
         try:
             handle = await self._session.call(
                 self._page.evaluate_handle(_FIND_OR_CHALLENGE_JS, arg), "find composer"
@@ -133,7 +138,7 @@ class Composer:
         files = [FilePayload(name=i.name, mimeType=i.mime_type, buffer=i.data) for i in images]
         await self._session.call(element.set_input_files(files), "attach images")
 
-    async def send(self, composer: ElementHandle, text: str) -> None:
+    async def send(self, composer: ElementHandle, text: str, *, focused: bool = False) -> None:
         """Put the message in (real input events) and submit it with Enter or the send button.
 
         As Playwright's fill() does, in one go: focus the box with its content selected,
@@ -142,7 +147,8 @@ class Composer:
         animation frames (~20-60 ms); `find` already checked the box is visible and enabled.
         """
         keyboard = self._page.keyboard
-        await self._session.call(composer.evaluate(_FOCUS_JS), "focus message box")
+        if not focused:  # `find(focus=True)` did it in the same round trip
+            await self._session.call(composer.evaluate(_FOCUS_JS), "focus message box")
         if text:
             await self._session.call(keyboard.insert_text(text), "type message")
         else:

@@ -62,6 +62,10 @@ class PageSession:
         self.failure: str | None = None
         self._dead = Tripwire()  # cuts every running page call short when the page dies
         self._relays: dict[Page, RelayChannel] = {}
+        # Held while `page` loads another page in the background (compose's spare chat
+        # page); calls that read the page between requests (health probe, model refresh)
+        # wait for it instead of meeting a half-loaded page.
+        self.navigation = asyncio.Lock()
         page.on("crash", lambda _p: self._fail("page crashed"))
         page.on("close", lambda _p: self._fail("page closed"))
         host.on_lost(self._host_lost)
@@ -172,9 +176,10 @@ class PageSession:
     async def probe(self, markers: tuple[str, ...], timeout_s: float, path: str) -> dict[str, Any]:
         """Same-origin GET of `path` from the page; reports status and challenge markers."""
         arg = [list(markers), int(timeout_s * 1000), path]
-        result: dict[str, Any] = await self.evaluate(
-            _PROBE_JS, arg, what="probe", timeout_s=timeout_s + 1
-        )
+        async with self.navigation:
+            result: dict[str, Any] = await self.evaluate(
+                _PROBE_JS, arg, what="probe", timeout_s=timeout_s + 1
+            )
         return result
 
     async def api_get(self, url: str, timeout_s: float) -> tuple[int, str]:
@@ -191,13 +196,14 @@ class PageSession:
 
     async def fetch_text(self, path: str, timeout_s: float) -> tuple[int, str]:
         """Same-origin GET from inside the page (used to refresh the model list)."""
-        result = await self.evaluate(
-            """async (path) => { const r = await fetch(path, {credentials: "include",
+        async with self.navigation:
+            result = await self.evaluate(
+                """async (path) => { const r = await fetch(path, {credentials: "include",
                 cache: "no-store"}); return [r.status, await r.text()]; }""",
-            path,
-            what="fetch page",
-            timeout_s=timeout_s,
-        )
+                path,
+                what="fetch page",
+                timeout_s=timeout_s,
+            )
         return int(result[0]), str(result[1])
 
     async def renderer_memory_mb(self) -> float | None:

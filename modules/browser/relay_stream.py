@@ -106,6 +106,8 @@ class RelayStream:
         self.continued = False
         # Told once when the response ended (True) or was abandoned (False).
         self.on_end: Callable[[bool], None] | None = None
+        # Told once when the first body bytes arrived (the answer's first token is out).
+        self.on_data: Callable[[], None] | None = None
 
     def _ended(self, ok: bool) -> None:
         callback, self.on_end = self.on_end, None
@@ -151,6 +153,9 @@ class RelayStream:
         if batch["data"]:
             self._pending += batch["data"]
             self._clock.data()
+            callback, self.on_data = self.on_data, None
+            if callback is not None:
+                callback()
         if batch["head"] is not None:
             self.head, self._has_head = head_of(batch["head"]), True
         request = batch.get("request")

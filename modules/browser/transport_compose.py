@@ -10,33 +10,22 @@ of an instance gets its own tab in the instance's context (same identity).
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from playwright.async_api import Page
 
-from ..errors import BadRequest, InstanceFailed
+from ..errors import BadRequest
 from ..upstream.protocol import STREAM_PATH_PREFIX
 from ..upstream.site_ui import SiteUi
 from ..upstream.transcript import attachment_bytes, render_transcript, transcript_images
+from .compose_tabs import ComposeTabs, Tab
 from .composer import Composer, ImageFile
 from .page_session import PageSession
 from .relay_stream import Deadlines, RelayClock, RelayStream, abort_stream
 from .transport import SendRequest
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class _Tab:
-    """One tab of the instance's context and the chat it shows."""
-
-    page: Page
-    busy: bool = False
-    chat_id: str | None = None  # the evaluation a follow-up typed here would continue
-    used_at: float = field(default_factory=time.monotonic)
 
 
 class ComposeTransport:
@@ -53,59 +42,48 @@ class ComposeTransport:
         *,
         page_load_timeout_s: float,
         max_tabs: Callable[[], int],
+        spare_tab: bool = False,
     ) -> None:
         self._session = session
         self._ui = ui
         self.origin = origin
         self._deadlines = deadlines
         self._load_s = page_load_timeout_s
-        self._max_tabs = max_tabs
-        self._tabs = [_Tab(session.page)]
+        self._tabs = ComposeTabs(session, max_tabs, self._load_chat, spare=spare_tab)
 
     def holds_chat(self, evaluation_id: str) -> bool:
         """Whether a tab still shows this chat (a follow-up can be typed into it)."""
-        return any(t.chat_id == evaluation_id for t in self._tabs if not t.page.is_closed())
+        return self._tabs.holds_chat(evaluation_id)
+
+    async def _load_chat(self, page: Page, url: str) -> None:
+        """Open a new chat page in `page` and wait until its composer is usable."""
+        composer = Composer(self._session, page, self._ui)
+        await composer.open_chat(url, self._load_s)
+        await composer.find(self._load_s)
 
     async def open(self, send: SendRequest) -> RelayStream:
-        tab, continued = await self._take_tab(send.continue_evaluation_id)
+        url = self._ui.chat_url(self.origin, send.model.public_name, send.matchup)
+        tab, continued, fresh = await self._tabs.take(send.continue_evaluation_id, url)
         stream_id = uuid.uuid4().hex[:16]
         try:
-            stream = await self._send(tab, send, continued, stream_id)
+            load = None if continued or fresh else url
+            stream = await self._send(tab, send, continued, load, stream_id)
         except BaseException:
-            tab.busy, tab.chat_id = False, None
+            self._tabs.release(tab, None)
             if self._session.alive and not tab.page.is_closed():
                 await abort_stream(self._session, tab.page, stream_id)
             raise
-        stream.on_end = lambda ok: self._release(tab, stream, ok)
+        stream.continued = continued and stream.evaluation_id == send.continue_evaluation_id
+        stream.on_end = lambda ok: self._tabs.release(tab, _chat_of(stream, ok))
+        if not continued:  # the next new chat likely wants the same page; load it once
+            # this answer's first bytes are in, so the load does not delay them
+            stream.on_data = lambda: self._tabs.refill(url)
         return stream
 
-    def _release(self, tab: _Tab, stream: RelayStream, ok: bool) -> None:
-        tab.busy = False
-        tab.used_at = time.monotonic()
-        tab.chat_id = stream.evaluation_id if ok and 200 <= stream.head.status < 300 else None
-
-    async def _take_tab(self, continue_id: str | None) -> tuple[_Tab, bool]:
-        self._tabs = [t for t in self._tabs if not t.page.is_closed()]
-        free = [t for t in self._tabs if not t.busy]
-        holder = next((t for t in free if continue_id and t.chat_id == continue_id), None)
-        if holder is not None:
-            holder.busy = True
-            return holder, True
-        # The least recently used tab gives up its chat, so recent chats stay continuable.
-        tab = min(free, key=lambda t: t.used_at) if free else None
-        if tab is None and len(self._tabs) < self._max_tabs():
-            page = await self._session.call(self._session.context.new_page(), "new tab")
-            tab = _Tab(page)
-            self._tabs.append(tab)
-        if tab is None:
-            owner = self._session.owner
-            raise InstanceFailed(f"{owner}: every tab is busy", instance_id=owner)
-        tab.busy = True
-        return tab, False
-
     async def _send(
-        self, tab: _Tab, send: SendRequest, continued: bool, stream_id: str
+        self, tab: Tab, send: SendRequest, continued: bool, load_url: str | None, stream_id: str
     ) -> RelayStream:
+        """Type and send in `tab` (loading `load_url` first, unless None); wait for the head."""
         clock = RelayClock(self._deadlines, self._session.owner)
         turns = send.turns[-1:] if continued else send.turns
         text = turns[0].text if continued else render_transcript(turns)
@@ -119,10 +97,9 @@ class ComposeTransport:
                 param="messages",
             )
         composer = Composer(self._session, tab.page, self._ui)
-        if not continued:
-            url = self._ui.chat_url(self.origin, send.model.public_name, send.matchup)
-            await composer.open_chat(url, self._load_s)
-        box = await composer.find(self._load_s)
+        if load_url is not None:
+            await composer.open_chat(load_url, self._load_s)
+        box = await composer.find(self._load_s, focus=not images)  # else after attaching
         if images:
             await composer.attach(box, images)
         await self._session.call(
@@ -131,10 +108,14 @@ class ComposeTransport:
             ),
             "arm relay",
         )
-        await composer.send(box, text)
+        await composer.send(box, text, focused=not images)
         stream = RelayStream(self._session, tab.page, stream_id, clock)
         if not await stream.wait_sent(self._ui.send_timeout_s):
             raise await composer.not_sent(box, self._ui.send_timeout_s)
         await stream.wait_head()
-        stream.continued = continued and stream.evaluation_id == send.continue_evaluation_id
         return stream
+
+
+def _chat_of(stream: RelayStream, ok: bool) -> str | None:
+    """The chat a finished answer leaves continuable in its tab (none after a failure)."""
+    return stream.evaluation_id if ok and 200 <= stream.head.status < 300 else None

@@ -40,6 +40,9 @@ class ArenaConfig(Section):
         "auto", description="How a request leaves the page."
     )
     page_load_timeout_s: float = Field(45, gt=0, description="Deadline to load the page.")
+    spare_tab: bool = Field(
+        True, description="compose: keep the next new chat's page loaded in one more tab."
+    )
     list_stealth_models: bool = Field(False, description="List models with no organization.")
     models_cache_file: str = Field(
         "models.json", description="Cached model list (in storage.path)."

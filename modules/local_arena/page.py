@@ -45,6 +45,7 @@ async def chat_page(request: Request) -> Response:
         chat_html(state.settings.models, page, state.knobs.legacy_protocol, state.knobs.ui_variant)
     )
     ensure_visitor(request, response)
+    state.page_loads += 1
     return response
 
 

@@ -39,6 +39,8 @@ class ArenaState:
     recorded: deque[dict[str, Any]] = field(default_factory=deque)
     tokens: TokenBook = field(default_factory=TokenBook)
     active_streams: int = 0
+    # Chat pages served so far; each recorded send notes how many came before it.
+    page_loads: int = 0
     # Set on shutdown so stalled streams end instead of holding the server open.
     closing: asyncio.Event = field(default_factory=asyncio.Event)
     # Wall-clock seconds for tokens, quota, risk and attempt times; tests may swap it.
@@ -63,7 +65,14 @@ class ArenaState:
     def record(self, method: str, path: str, user_id: str, body: Any) -> None:
         """Keep an accepted request body for tests to inspect."""
         self.recorded.append(
-            {"time": self.clock(), "method": method, "path": path, "user_id": user_id, "body": body}
+            {
+                "time": self.clock(),
+                "method": method,
+                "path": path,
+                "user_id": user_id,
+                "body": body,
+                "page_loads": self.page_loads,
+            }
         )
 
     def log_attempt(self, user: User, path: str, status: int, outcome: str) -> None:
@@ -94,6 +103,7 @@ class ArenaState:
             "total_requests": self.sessions.total_requests,
             "session_count": len(self.sessions.users),
             "active_streams": self.active_streams,
+            "page_loads": self.page_loads,
         }
 
 

@@ -116,6 +116,7 @@ class InstanceLauncher:
                 deadlines,
                 page_load_timeout_s=cfg.arena.page_load_timeout_s,
                 max_tabs=lambda: instance.max_concurrent,
+                spare_tab=cfg.arena.spare_tab,
             )
         return out
 

@@ -26,6 +26,16 @@ async def chat(bridge: Bridge, model: str, text: str) -> tuple[httpx.Headers, st
     return raw.headers, reply.choices[0].message.content or ""
 
 
+async def ask(bridge: Bridge, model: str, messages: list[dict[str, str]]) -> tuple[str, Any]:
+    """One non-streamed completion of a whole conversation: (content, response headers)."""
+    raw = await bridge.client.chat.completions.with_raw_response.create(
+        model=model, messages=messages
+    )
+    content = raw.parse().choices[0].message.content
+    assert content
+    return content, raw.headers
+
+
 async def user_ids(bridge: Bridge) -> dict[str, str]:
     """instance id -> the arena user id of its session."""
     return {i["id"]: i["identity"]["user_id"] for i in await bridge.instances()}

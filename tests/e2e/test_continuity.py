@@ -8,15 +8,7 @@ from typing import Any
 
 from modules.upstream.protocol import CREATE_EVALUATION_PATH
 from tests.e2e.harness import Bridge, running_bridge, wait_for
-
-
-async def ask(bridge: Bridge, model: str, messages: list[dict[str, str]]) -> tuple[str, Any]:
-    raw = await bridge.client.chat.completions.with_raw_response.create(
-        model=model, messages=messages
-    )
-    content = raw.parse().choices[0].message.content
-    assert content
-    return content, raw.headers
+from tests.e2e.pool_helpers import ask
 
 
 def recorded(bridge: Bridge) -> list[dict[str, Any]]:
