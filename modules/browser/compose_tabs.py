@@ -130,11 +130,7 @@ class ComposeTabs:
 
     async def _load_spare(self, page: Page, url: str) -> bool:
         try:
-            if page is self._session.page:  # health probes use it: they wait for the load
-                async with self._session.navigation:
-                    await self._prepare(page, url)
-            else:
-                await self._prepare(page, url)
+            await self._prepare(page, url)
             return True
         except Exception as err:  # the send that takes it loads the page itself and says why
             log.debug("%s: loading a spare chat page: %s", self._session.owner, err)

@@ -56,9 +56,13 @@ class ComposeTransport:
         return self._tabs.holds_chat(evaluation_id)
 
     async def _load_chat(self, page: Page, url: str) -> None:
-        """Open a new chat page in `page` and wait until its composer is usable."""
+        """Open a new chat page in `page` (a spare) and wait until its composer is usable."""
         composer = Composer(self._session, page, self._ui)
-        await composer.open_chat(url, self._load_s)
+        if page is self._session.page:  # health probes use it between requests: they wait
+            async with self._session.navigation:
+                await composer.open_chat(url, self._load_s)
+        else:
+            await composer.open_chat(url, self._load_s)
         await composer.find(self._load_s)
 
     async def open(self, send: SendRequest) -> RelayStream:
