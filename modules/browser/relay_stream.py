@@ -127,6 +127,11 @@ class RelayStream:
         self._take(await relay.call("start", args, "start fetch", timeout_s))
         await self.wait_head()
 
+    @property
+    def has_data(self) -> bool:
+        """Whether body bytes have arrived (maybe with the head already)."""
+        return self._clock.last_data is not None
+
     async def wait_sent(self, timeout_s: float) -> bool:
         """Poll until the page has sent its request; False if it did not within `timeout_s`."""
         loop = asyncio.get_running_loop()

@@ -9,6 +9,7 @@ of an instance gets its own tab in the instance's context (same identity).
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Callable
@@ -81,7 +82,11 @@ class ComposeTransport:
         stream.on_end = lambda ok: self._tabs.release(tab, _chat_of(stream, ok))
         if not continued:  # the next new chat likely wants the same page; load it once
             # this answer's first bytes are in, so the load does not delay them
-            stream.on_data = lambda: self._tabs.refill(url)
+            refill = functools.partial(self._tabs.refill, url)
+            if stream.has_data:  # a fast answer: its bytes came with the head
+                refill()
+            else:
+                stream.on_data = refill
         return stream
 
     async def _send(

@@ -1,13 +1,15 @@
 """The spare tab of `compose` (`arena.spare_tab`): once a new chat's answer started, the
 instance loads the chat page the next new chat will likely need, so that chat is typed into
 a page loaded before it came; a spare of another model is reloaded for the one asked; chats
-that may be continued keep their tabs; without the spare every new chat loads its page.
+that may be continued keep their tabs; a fast answer (bytes with the head) loads a spare
+too, and health probes pass meanwhile; without the spare every new chat loads its page.
 
 The arena counts the chat pages it served and notes, with each send, how many came before
 it: that is how a test sees which page load a send used."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from modules.local_arena import expected_reply
@@ -92,3 +94,25 @@ async def test_a_chat_keeps_its_tab_while_new_chats_use_the_spare(tmp_path) -> N
         assert head["x-bridge-affinity"] == "hit"
         assert reply == expected_reply(model, "still here?", earlier=1)
         assert last_send(bridge)["path"].endswith(f"/post-to-evaluation/{chat}")
+
+
+async def test_fast_answers_load_spares_too_and_probes_meanwhile_pass(tmp_path) -> None:
+    # Answers whose bytes come with the head still load the next spare. The instance's own
+    # page (the one health probes use) is every other spare: probes every 0.1 s run while
+    # spares load and settle, and none fails.
+    async with running_bridge(
+        tmp_path,
+        instances=1,
+        health={"interval_s": 0.1},
+        arena_knobs={"ttft_ms": 0, "tokens_per_s": 10_000},
+    ) as bridge:
+        model = await bridge.model()
+        (before,) = await bridge.instances()
+        for n in range(6):
+            await ask(bridge, model, user(f"chat {n}"))
+            await spare_loaded(bridge, last_send(bridge)["page_loads"])
+            await asyncio.sleep(0.2)  # idle: probes run while the spare page settles
+        (instance,) = await bridge.instances()
+        assert instance["id"] == before["id"] and instance["state"] == "ready"
+        assert instance["last_error"] is None
+        assert instance["last_check"] and instance["last_check"]["ok"]
