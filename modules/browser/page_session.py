@@ -62,9 +62,9 @@ class PageSession:
         self.failure: str | None = None
         self._dead = Tripwire()  # cuts every running page call short when the page dies
         self._relays: dict[Page, RelayChannel] = {}
-        # Held while `page` loads another page in the background (compose's spare chat
-        # page); calls that read the page between requests (health probe, model refresh)
-        # wait for it instead of meeting a half-loaded page.
+        # Held while `page` navigates (compose opens chat pages in it, also in the
+        # background as a spare) and while a call reads it between requests (health probe,
+        # model refresh), so neither cuts the other short.
         self.navigation = asyncio.Lock()
         page.on("crash", lambda _p: self._fail("page crashed"))
         page.on("close", lambda _p: self._fail("page closed"))

@@ -59,12 +59,16 @@ class ComposeTransport:
     async def _load_chat(self, page: Page, url: str) -> None:
         """Open a new chat page in `page` (a spare) and wait until its composer is usable."""
         composer = Composer(self._session, page, self._ui)
-        if page is self._session.page:  # health probes use it between requests: they wait
+        await self._open_chat(composer, page, url)
+        await composer.find(self._load_s)
+
+    async def _open_chat(self, composer: Composer, page: Page, url: str) -> None:
+        """Navigate `page` to a new chat; a health probe in flight on it finishes first."""
+        if page is self._session.page:  # probes use it; a navigation would cut one short
             async with self._session.navigation:
                 await composer.open_chat(url, self._load_s)
         else:
             await composer.open_chat(url, self._load_s)
-        await composer.find(self._load_s)
 
     async def open(self, send: SendRequest) -> RelayStream:
         url = self._ui.chat_url(self.origin, send.model.public_name, send.matchup)
@@ -107,7 +111,7 @@ class ComposeTransport:
             )
         composer = Composer(self._session, tab.page, self._ui)
         if load_url is not None:
-            await composer.open_chat(load_url, self._load_s)
+            await self._open_chat(composer, tab.page, load_url)
         box = await composer.find(self._load_s, focus=not images)  # else after attaching
         if images:
             await composer.attach(box, images)
