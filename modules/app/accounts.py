@@ -50,12 +50,15 @@ class Accounts:
             raise Conflict(
                 f"A saved account is already called '{name}'.", param="name", code="account_exists"
             )
-        status, seen = await self._launcher.check_login(login.state, req.spec.proxy)
+        spec = self._pool.with_proxy(req.spec)  # checked through the proxy it will use
+        status, seen = await self._launcher.check_login(login.state, spec.proxy)
         _judge(status, seen, login.user_id, field)
-        self._keeper.profiles.save(name, login.state, kind="account", user_id=login.user_id)
+        self._keeper.profiles.save(
+            name, login.state, kind="account", user_id=login.user_id, proxy=spec.proxy
+        )
         log.info("saved account %s", name)
         self._pool.target += 1
-        return self._pool.add(replace(req.spec, profile=name, account=True, operator=True))
+        return self._pool.add(replace(spec, profile=name, account=True, operator=True))
 
     def _refuse_twice(self, user_id: str, field: str) -> None:
         for inst in self._pool.active():
@@ -88,7 +91,9 @@ class Accounts:
         name = own or name or profile_name(ACCOUNT_PREFIX, login.user_id)
         if (meta := self._keeper.profiles.meta(name)) and meta.user_id != login.user_id:
             raise Conflict(f"'{name}' is another account.", param="name", code="account_exists")
-        self._keeper.profiles.save(name, state, kind="account", user_id=login.user_id)
+        self._keeper.profiles.save(
+            name, state, kind="account", user_id=login.user_id, proxy=inst.spec.proxy
+        )
         if inst.spec.profile and inst.spec.profile != name:
             self._keeper.profiles.delete(inst.spec.profile)  # it was an anonymous sign-up
         inst.spec = replace(inst.spec, profile=name, account=True, operator=True)

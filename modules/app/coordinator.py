@@ -78,7 +78,9 @@ class Coordinator(CoordinatorViews):
         self.pace_store = PaceStore(data_dir(config))
         self.paces = PaceBook(config.pacing, self.pace_store)
         profiles = ProfileStore(data_dir(config) / config.storage.profiles_dir)
-        self.keeper = IdentityKeeper(profiles, config.arena.url)
+        self.keeper = IdentityKeeper(profiles, config.arena.url, config.browser.proxies)
+        for password in self.keeper.proxy_passwords():  # saved identities' own proxies
+            self.logs_ring.secrets.add(password)
         self.pool = Pool(
             config, self.launcher, self.bus, seed=seed, paces=self.paces, keeper=self.keeper
         )

@@ -1,9 +1,11 @@
-"""Saved identities on disk: `<profiles_dir>/<name>/state.json` (Playwright storage state)
-plus `profile.json` (what it is; no secrets).
+"""Saved identities on disk: `<profiles_dir>/<name>/state.json` (Playwright storage state),
+`profile.json` (what it is; no secrets) and `proxy.json` (the proxy it goes through).
 
 A storage state is a login: files are 0600 in 0700 folders, written atomically (a crash
 leaves the old file or the new one, never half of one), and their content is never
-logged or returned; callers show `summarise()` of it at most.
+logged or returned; callers show `summarise()` of it at most. The proxy is part of the
+identity (the site knows it by its address too), so it is saved with it, password
+included (0600 like the login; never logged or shown).
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ..config import ProxyConfig
 from ..errors import BadRequest
 
 log = logging.getLogger(__name__)
 
 STATE_FILE = "state.json"
 META_FILE = "profile.json"
+PROXY_FILE = "proxy.json"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 ProfileKind = Literal["anonymous", "account"]
@@ -40,6 +44,20 @@ class ProfileMeta:
     user_id: str | None
     created_at: float
     updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class SavedProxy:
+    """The proxy an identity was saved with (None: it went direct)."""
+
+    proxy: ProxyConfig | None
+
+
+def _proxy_record(proxy: ProxyConfig | None) -> dict[str, Any]:
+    if proxy is None:
+        return {"proxy": None}
+    password = proxy.password.get_secret_value() if proxy.password is not None else None
+    return {"proxy": {**proxy.model_dump(exclude={"password"}), "password": password}}
 
 
 def check_name(name: str) -> str:
@@ -119,15 +137,34 @@ class ProfileStore:
             return None
         return data if isinstance(data, dict) else None
 
+    def saved_proxy(self, name: str) -> SavedProxy | None:
+        """The proxy the identity was saved with; None when not known (saved before 2026-12)."""
+        path = self._dir(name) / PROXY_FILE
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))["proxy"]
+            return SavedProxy(None if data is None else ProxyConfig.model_validate(data))
+        except (OSError, ValueError, TypeError, KeyError) as err:
+            log.warning("profile %s: unreadable %s (%s)", name, PROXY_FILE, type(err).__name__)
+            return None
+
     def save(
-        self, name: str, state: dict[str, Any], *, kind: ProfileKind, user_id: str | None
+        self,
+        name: str,
+        state: dict[str, Any],
+        *,
+        kind: ProfileKind,
+        user_id: str | None,
+        proxy: ProxyConfig | None,
     ) -> ProfileMeta:
-        """Store (or replace) a profile's storage state and description."""
+        """Store (or replace) a profile's storage state, description and proxy."""
         path = self._dir(name)
         old = self.meta(name)
         now = self._clock()
         meta = ProfileMeta(name, kind, user_id, old.created_at if old else now, now)
         self._private_dir(path)
+        _write_private(path / PROXY_FILE, _proxy_record(proxy))
         _write_private(path / STATE_FILE, state)
         _write_private(path / META_FILE, {k: v for k, v in asdict(meta).items() if k != "name"})
         return meta

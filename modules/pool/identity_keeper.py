@@ -6,21 +6,27 @@ Saved identities are a stock the pool draws from: a new instance takes the oldes
 identity no live instance uses (accounts first) and signs up afresh only when none is
 free. A profile is deleted only when its identity is known dead (the site no longer
 accepts the session) or an operator lets it go (remove, recycle).
+
+An identity's proxy is part of it: it is saved with the identity and a reopened identity
+goes through it again, whatever order `browser.proxies` lists proxies in now. When the
+configured list no longer holds it, the identity keeps its own proxy (the site would see
+the same identity move address otherwise); an operator who wants it gone removes it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from ..config import ProxyConfig
 from ..errors import LoginExpired
-from ..identity.profiles import ProfileKind, ProfileStore
+from ..identity.profiles import ProfileKind, ProfileMeta, ProfileStore, SavedProxy
 from ..identity.storage_state import auth_fingerprint
 from .instance import Instance
-from .instance_spec import InstanceSpec
+from .instance_spec import InstanceSpec, configured_twin, describe_proxy, same_proxy
 from .launcher import InstanceLauncher
 
 log = logging.getLogger(__name__)
@@ -37,9 +43,12 @@ def profile_name(prefix: str, user_id: str) -> str:
 class IdentityKeeper:
     """Saves instances' storage states and hands saved identities to new instances."""
 
-    def __init__(self, profiles: ProfileStore, arena_url: str) -> None:
+    def __init__(
+        self, profiles: ProfileStore, arena_url: str, proxies: Sequence[ProxyConfig] = ()
+    ) -> None:
         self.profiles = profiles
         self._arena_url = arena_url
+        self._proxies = proxies  # browser.proxies: a saved proxy listed there takes its values
         self._written: dict[str, str] = {}  # profile name -> fingerprint last written
         self._let_go: set[str] = set()  # profiles forgotten: a closing page never saves them
 
@@ -50,18 +59,56 @@ class IdentityKeeper:
         user_id = inst.identity.user_id
         return profile_name(ANONYMOUS_PREFIX, user_id) if user_id else inst.spec.profile
 
-    def next_spec(self, spec: InstanceSpec, live: Iterable[Instance]) -> InstanceSpec:
-        """`spec` with the oldest free saved identity (accounts first), if it has none."""
-        if spec.profile is not None:
-            return spec
+    def next_spec(
+        self,
+        spec: InstanceSpec,
+        live: Iterable[Instance],
+        pick_proxy: Callable[[InstanceSpec], InstanceSpec],
+    ) -> InstanceSpec:
+        """`spec` with the oldest free saved identity (accounts first) if it has none, going
+        through that identity's own proxy; `pick_proxy` chooses one for a new identity."""
+        if spec.profile is None:
+            spec = self._with_free_profile(spec, list(live))
+        saved = self.profiles.saved_proxy(spec.profile) if spec.profile else None
+        if saved is None:  # a new identity, or one saved before proxies were kept
+            return pick_proxy(spec)
+        return replace(spec, proxy=self._own_proxy(spec.profile, saved))
+
+    def _with_free_profile(self, spec: InstanceSpec, live: list[Instance]) -> InstanceSpec:
         used = {self.name_of(i) for i in live} | {i.spec.profile for i in live}
         metas = [m for m in map(self.profiles.meta, self.profiles.names()) if m is not None]
-        free = [m for m in metas if m.name not in used]
+        free = [m for m in metas if m.name not in used and self._may_use(m, spec)]
         free.sort(key=lambda m: (m.kind != "account", m.created_at))
         if not free:
             return spec
         chosen = free[0]
         return replace(spec, profile=chosen.name, account=chosen.kind == "account")
+
+    def _may_use(self, meta: ProfileMeta, spec: InstanceSpec) -> bool:
+        """A spec with a proxy of its own reopens only identities saved behind that proxy."""
+        saved = self.profiles.saved_proxy(meta.name)
+        return spec.proxy is None or saved is None or same_proxy(saved.proxy, spec.proxy)
+
+    def _own_proxy(self, name: str | None, saved: SavedProxy) -> ProxyConfig | None:
+        """The saved proxy (its configured twin's values when listed: a changed password)."""
+        if saved.proxy is None:
+            return None
+        twin = configured_twin(saved.proxy, self._proxies)
+        if twin is None:
+            where = describe_proxy(saved.proxy)
+            log.warning(
+                "identity %s keeps its own proxy %s, which browser.proxies no longer lists "
+                "(an identity never changes its address; remove the instance to let it go)",
+                name,
+                where["server"] if where else None,
+            )
+        return twin or saved.proxy
+
+    def proxy_passwords(self) -> list[str]:
+        """Passwords of the saved identities' proxies (to mask them in logs)."""
+        saved = [self.profiles.saved_proxy(n) for n in self.profiles.names()]
+        proxies = [s.proxy for s in saved if s is not None and s.proxy is not None]
+        return [p.password.get_secret_value() for p in proxies if p.password is not None]
 
     def accounts(self) -> int:
         """Saved accounts (they are always brought back at start)."""
@@ -101,7 +148,9 @@ class IdentityKeeper:
         if fingerprint is None or self._written.get(name) == fingerprint:
             return False
         kind: ProfileKind = "account" if inst.spec.account else "anonymous"
-        self.profiles.save(name, state, kind=kind, user_id=inst.identity.user_id)
+        self.profiles.save(
+            name, state, kind=kind, user_id=inst.identity.user_id, proxy=inst.spec.proxy
+        )
         self._written[name] = fingerprint
         stale = inst.spec.profile
         if stale is not None and stale != name and not inst.spec.account:

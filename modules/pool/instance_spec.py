@@ -64,3 +64,15 @@ def pick_proxy(
         return None
     used = [p for p in in_use if p is not None]
     return min(proxies, key=lambda p: sum(1 for u in used if u == p))
+
+
+def same_proxy(a: ProxyConfig | None, b: ProxyConfig | None) -> bool:
+    """The same address and login (the password may have changed since)."""
+    if a is None or b is None:
+        return a is b
+    return (a.server, a.username) == (b.server, b.username)
+
+
+def configured_twin(proxy: ProxyConfig, proxies: Sequence[ProxyConfig]) -> ProxyConfig | None:
+    """The configured proxy with `proxy`'s address and login, if one is listed."""
+    return next((p for p in proxies if same_proxy(p, proxy)), None)

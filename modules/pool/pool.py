@@ -111,9 +111,11 @@ class Pool(InstanceHolds):
     def add(self, spec: InstanceSpec | None = None, *, spare: bool = False) -> Instance:
         """Create an instance (made as `spec` says) and start it in the background."""
         seq = next(self._ids)
-        spec = self._with_proxy(spec or InstanceSpec())
-        if self.keeper is not None:
-            spec = self.keeper.next_spec(spec, self.active())
+        spec = spec or InstanceSpec()
+        if self.keeper is None:
+            spec = self.with_proxy(spec)
+        else:  # a saved identity goes through its own proxy
+            spec = self.keeper.next_spec(spec, self.active(), self.with_proxy)
         inst = Instance(
             f"i-{seq}",
             seq,
@@ -129,7 +131,7 @@ class Pool(InstanceHolds):
         self._spawn(self._start(inst))
         return inst
 
-    def _with_proxy(self, spec: InstanceSpec) -> InstanceSpec:
+    def with_proxy(self, spec: InstanceSpec) -> InstanceSpec:
         """Give a spec without a proxy the configured proxy fewest instances use."""
         if spec.proxy is not None or not self.config.browser.proxies:
             return spec

@@ -72,9 +72,18 @@ def _cookie(state: dict[str, Any]) -> str:
     return "".join(c["value"] for c in state["cookies"])
 
 
-def make(folder: Path, launcher: SigningLauncher, instances: int = 1) -> Pool:
-    config = make_config(pool={"initial_instances": instances}, pacing={"enabled": False})
-    keeper = IdentityKeeper(ProfileStore(folder), URL)
+def make(
+    folder: Path,
+    launcher: SigningLauncher,
+    instances: int = 1,
+    proxies: list[dict[str, Any]] | None = None,
+) -> Pool:
+    config = make_config(
+        pool={"initial_instances": instances},
+        pacing={"enabled": False},
+        browser={"proxies": proxies or []},
+    )
+    keeper = IdentityKeeper(ProfileStore(folder), URL, config.browser.proxies)
     return Pool(config, launcher, EventBus(), keeper=keeper)  # type: ignore[arg-type]
 
 
@@ -135,7 +144,7 @@ async def test_an_identity_the_site_forgot_is_let_go_for_a_new_sign_up(tmp_path:
 
 
 async def test_an_expired_account_is_parked_and_kept(tmp_path: Path) -> None:
-    ProfileStore(tmp_path).save("acct-a", state_of("a"), kind="account", user_id="a")
+    ProfileStore(tmp_path).save("acct-a", state_of("a"), kind="account", user_id="a", proxy=None)
     launcher = SigningLauncher()
     launcher.forgotten.add("a")
     pool = make(tmp_path, launcher)
@@ -150,7 +159,7 @@ async def test_an_expired_account_is_parked_and_kept(tmp_path: Path) -> None:
 async def test_recycling_lets_an_anonymous_identity_go_and_reopens_an_account(
     tmp_path: Path,
 ) -> None:
-    ProfileStore(tmp_path).save("acct-a", state_of("a"), kind="account", user_id="a")
+    ProfileStore(tmp_path).save("acct-a", state_of("a"), kind="account", user_id="a", proxy=None)
     launcher = SigningLauncher()
     pool = await started(make(tmp_path, launcher, 2), 2)
     account = next(i for i in pool.active() if i.spec.account)
@@ -168,4 +177,4 @@ async def test_an_operator_spec_keeps_its_profile(tmp_path: Path) -> None:
     pool = make(tmp_path, SigningLauncher())
     spec = InstanceSpec(profile="acct-x", account=True)
     assert pool.keeper is not None
-    assert pool.keeper.next_spec(spec, []) is spec
+    assert pool.keeper.next_spec(spec, [], pool.with_proxy) is spec
