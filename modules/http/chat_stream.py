@@ -1,4 +1,4 @@
-"""An answer streamed over SSE in any OpenAI-style surface, keep-alive comments while queued.
+"""An answer streamed over SSE in any OpenAI-style surface, keep-alives while queued.
 
 The surface (chat chunks, Responses events, legacy completion chunks, Messages events)
 maps outputs to payloads; this module owns the SSE mechanics: wait for the first output
@@ -109,7 +109,12 @@ class _SseStream:
 
     async def _body(self) -> AsyncGenerator[Any, None]:
         while not self._first.done():
-            yield ServerSentEvent(comment="waiting for a free instance")
+            ping = self._surface.keepalive()
+            yield (
+                ServerSentEvent(comment="waiting for a free instance")
+                if ping is None
+                else _sse(ping)
+            )
             await asyncio.wait({self._first}, timeout=self._keepalive_s)
         if self._call.route.queue_wait_s:
             yield ServerSentEvent(comment=_routed(self._call))

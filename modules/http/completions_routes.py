@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ..openai_api import anthropic_messages, legacy_completions
+from ..openai_api.anthropic_stream import MessageEvents
 from ..openai_api.schema import validate_request
 from ..openai_api.surfaces import CompletionsSurface, MessagesSurface
 from ..service.agent_call import AgentCall
@@ -41,14 +42,16 @@ async def create_message(request: Request, coord: CoordinatorDep) -> Response:
     raw = await read_json(request)
     remember_model(request, raw)
     req = validate_request(anthropic_messages.to_chat_body(raw))
+    thinking = anthropic_messages.wants_thinking(raw)
 
-    def surface(_call: AgentCall) -> MessagesSurface:
-        return MessagesSurface(req.model)
+    def surface(call: AgentCall) -> MessagesSurface:
+        return MessagesSurface(MessageEvents(req.model, thinking=thinking), call.usage)
 
     def body(call: AgentCall) -> dict[str, Any]:
         answer = call.answer
+        reasoning = answer.reasoning_text if thinking else ""
         return anthropic_messages.message_object(
-            req.model, answer.text, answer.calls, answer.finish_reason, call.usage()
+            req.model, answer.text, answer.calls, answer.finish_reason, call.usage(), reasoning
         )
 
     return await respond(request, coord, req, surface, body)

@@ -3,8 +3,9 @@
 In: `system` (string or text blocks), `messages` with string or block content (`text`,
 `image` base64, `tool_use` in assistant turns, `tool_result` in user turns), `tools`
 (`input_schema`), `tool_choice` (`auto`/`any`/`tool`/`none`), `max_tokens`,
-`stop_sequences`, `stream`. Out: the `message` object, or its stream events
-(message_start, content_block_start/delta/stop, message_delta, message_stop).
+`stop_sequences`, `stream`, `thinking` (`enabled`: the reasoning of a reasoning model as
+`thinking` blocks). Out: the `message` object; its stream events are built as the answer
+streams (`anthropic_stream`).
 Errors keep the OpenAI shape the rest of the API uses (status codes are the same).
 """
 
@@ -15,11 +16,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from modules.errors import BadRequest
+from modules.openai_api.anthropic_stream import stop_reason
 from modules.openai_api.ids import new_id
 from modules.openai_api.tool_parse import ToolCall
 from modules.util.clip import quoted
-
-_STOP_REASONS = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use"}
 
 
 def to_chat_body(raw: object) -> dict[str, Any]:
@@ -35,6 +35,12 @@ def to_chat_body(raw: object) -> dict[str, Any]:
     if raw.get("tools"):
         body.update(_tools(raw["tools"], raw.get("tool_choice")))
     return body
+
+
+def wants_thinking(raw: dict[str, Any]) -> bool:
+    """Whether the request asks for thinking blocks (`thinking: {"type": "enabled"}`)."""
+    thinking = raw.get("thinking")
+    return isinstance(thinking, dict) and thinking.get("type") == "enabled"
 
 
 def _messages(raw: dict[str, Any]) -> list[dict[str, Any]]:
@@ -140,16 +146,21 @@ def _tool_choice(choice: object) -> object:
 
 
 def message_object(
-    model: str, text: str, calls: Sequence[ToolCall], finish_reason: str, usage: dict[str, int]
+    model: str,
+    text: str,
+    calls: Sequence[ToolCall],
+    finish_reason: str,
+    usage: dict[str, int],
+    thinking: str = "",
 ) -> dict[str, Any]:
-    """The non-stream Messages response."""
+    """The non-stream Messages response (`thinking`: reasoning to show, when asked for)."""
     return {
         "id": new_id("msg_"),
         "type": "message",
         "role": "assistant",
         "model": model,
-        "content": content_blocks(text, calls),
-        "stop_reason": _STOP_REASONS.get(finish_reason, "end_turn"),
+        "content": content_blocks(text, calls, thinking),
+        "stop_reason": stop_reason(finish_reason),
         "stop_sequence": None,
         "usage": {
             "input_tokens": usage["prompt_tokens"],
@@ -158,39 +169,16 @@ def message_object(
     }
 
 
-def content_blocks(text: str, calls: Sequence[ToolCall]) -> list[dict[str, Any]]:
-    """A text block (if any text) and one `tool_use` block per call."""
-    blocks: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
+def content_blocks(
+    text: str, calls: Sequence[ToolCall], thinking: str = ""
+) -> list[dict[str, Any]]:
+    """A thinking block and a text block (each if any), and one `tool_use` block per call."""
+    blocks: list[dict[str, Any]] = []
+    if thinking:
+        blocks.append({"type": "thinking", "thinking": thinking, "signature": ""})
+    if text:
+        blocks.append({"type": "text", "text": text})
     for call in calls:
         arguments = json.loads(call.arguments or "{}")
         blocks.append({"type": "tool_use", "id": call.id, "name": call.name, "input": arguments})
     return blocks
-
-
-def stream_events(message: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """A finished message as the (event name, data) pairs of a Messages stream."""
-    start = {**message, "content": [], "stop_reason": None}
-    start["usage"] = {**message["usage"], "output_tokens": 0}
-    events: list[tuple[str, dict[str, Any]]] = [("message_start", {"message": start})]
-    for index, block in enumerate(message["content"]):
-        events += _block_events(index, block)
-    delta = {"stop_reason": message["stop_reason"], "stop_sequence": None}
-    usage = {"output_tokens": message["usage"]["output_tokens"]}
-    events.append(("message_delta", {"delta": delta, "usage": usage}))
-    events.append(("message_stop", {}))
-    return [(name, {"type": name, **data}) for name, data in events]
-
-
-def _block_events(index: int, block: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    empty: dict[str, Any]
-    if block["type"] == "text":
-        empty = {"type": "text", "text": ""}
-        delta = {"type": "text_delta", "text": block["text"]}
-    else:
-        empty = {**block, "input": {}}
-        delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
-    return [
-        ("content_block_start", {"index": index, "content_block": empty}),
-        ("content_block_delta", {"index": index, "delta": delta}),
-        ("content_block_stop", {"index": index}),
-    ]

@@ -1,16 +1,18 @@
 """How each API surface writes a streamed answer: (SSE event name or None, JSON) payloads.
 
 Chat completions and legacy completions send bare `data:` lines and end with `[DONE]`;
-the Responses API and Anthropic Messages name each event.
+the Responses API and Anthropic Messages name each event. While a request waits, the
+stream sends keep-alives: SSE comments, or the surface's own event (Messages: `ping`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from modules.errors import BridgeError
 from modules.openai_api.answer_shaper import Piece
-from modules.openai_api.anthropic_messages import message_object, stream_events
+from modules.openai_api.anthropic_stream import MessageEvents
 from modules.openai_api.chat_output import ChatChunks
 from modules.openai_api.errors import error_reply
 from modules.openai_api.legacy_completions import text_chunk
@@ -25,6 +27,7 @@ class Surface(Protocol):
 
     done_marker: bool  # end with `data: [DONE]`
 
+    def keepalive(self) -> Payload | None: ...  # None: an SSE comment
     def opening(self) -> list[Payload]: ...
     def chunks(self, output: Output) -> list[Payload]: ...
     def closing(self, answer: ShapedAnswer, usage: dict[str, int]) -> list[Payload]: ...
@@ -35,7 +38,14 @@ def _data(items: list[dict[str, Any]]) -> list[Payload]:
     return [(None, item) for item in items]
 
 
-class ChatSurface:
+class _CommentKeepalive:
+    """Keep-alives are SSE comments (every client's SSE reader skips them)."""
+
+    def keepalive(self) -> Payload | None:
+        return None
+
+
+class ChatSurface(_CommentKeepalive):
     """`chat.completion.chunk` payloads."""
 
     done_marker = True
@@ -56,7 +66,7 @@ class ChatSurface:
         return [(None, error_reply(err).body)]
 
 
-class CompletionsSurface:
+class CompletionsSurface(_CommentKeepalive):
     """Legacy `text_completion` chunks (text only; reasoning is not part of this API)."""
 
     done_marker = True
@@ -81,7 +91,7 @@ class CompletionsSurface:
         return [(None, error_reply(err).body)]
 
 
-class ResponsesSurface:
+class ResponsesSurface(_CommentKeepalive):
     """Responses API events (`response.created` … `response.completed`)."""
 
     done_marker = False
@@ -116,30 +126,31 @@ class ResponsesSurface:
 
 
 class MessagesSurface:
-    """Anthropic Messages events, sent when the answer is complete."""
+    """Anthropic Messages events, sent as the answer streams."""
 
     done_marker = False
 
-    def __init__(self, model: str) -> None:
-        self._model = model
+    def __init__(self, events: MessageEvents, usage: Callable[[], dict[str, int]]) -> None:
+        self._events = events
+        self._usage = usage  # the prompt's size is known once it was sent
+
+    def keepalive(self) -> Payload | None:
+        return self._events.ping()
 
     def opening(self) -> list[Payload]:
-        return []
+        return [*self._events.start(self._usage()["prompt_tokens"])]
 
     def chunks(self, output: Output) -> list[Payload]:
-        return []
+        if not isinstance(output, Piece):
+            return []  # citations and the battle extension have no Messages events here
+        if output.kind == "reasoning":
+            return [*self._events.thinking(output.text)]
+        return [*self._events.text(output.text)]
 
     def closing(self, answer: ShapedAnswer, usage: dict[str, int]) -> list[Payload]:
-        message = message_object(
-            self._model, answer.text, answer.calls, answer.finish_reason, usage
-        )
-        return [(name, data) for name, data in stream_events(message)]
+        finish = answer.finish_reason
+        return [*self._events.finish(answer.calls, finish, usage["completion_tokens"])]
 
     def failure(self, err: BridgeError) -> list[Payload]:
         body = error_reply(err).body["error"]
-        return [
-            (
-                "error",
-                {"type": "error", "error": {"type": body["type"], "message": body["message"]}},
-            )
-        ]
+        return [self._events.error(body["type"], body["message"])]

@@ -224,4 +224,5 @@ async def test_anthropic_messages_with_a_tool(tmp_path) -> None:
             for line in lines
             if line.startswith("data: ") and "text_delta" in line
         ]
-        assert texts[0]["delta"]["text"] == "The tool get_weather returned: hail"
+        text = "".join(t["delta"]["text"] for t in texts)
+        assert text == "The tool get_weather returned: hail"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from modules.errors import BadRequest
-from modules.openai_api.anthropic_messages import message_object, stream_events, to_chat_body
+from modules.openai_api.anthropic_messages import message_object, to_chat_body, wants_thinking
 from modules.openai_api.tool_parse import ToolCall
 
 TOOL = {
@@ -102,15 +102,7 @@ def test_message_and_stream_events() -> None:
         "name": "get_time",
         "input": {"zone": "UTC"},
     }
-    names = [name for name, _ in stream_events(message)]
-    assert names == [
-        "message_start",
-        "content_block_start",
-        "content_block_delta",
-        "content_block_stop",
-        "content_block_start",
-        "content_block_delta",
-        "content_block_stop",
-        "message_delta",
-        "message_stop",
-    ]
+    thought = message_object("m", "A.", [], "stop", usage, thinking="why")
+    assert [b["type"] for b in thought["content"]] == ["thinking", "text"]
+    assert wants_thinking({"thinking": {"type": "enabled", "budget_tokens": 1024}})
+    assert not wants_thinking({"thinking": {"type": "disabled"}}) and not wants_thinking({})

@@ -6,6 +6,7 @@ import json
 
 from modules.errors import UnusableReply
 from modules.openai_api.answer_shaper import Piece
+from modules.openai_api.anthropic_stream import MessageEvents
 from modules.openai_api.chat_output import ChatChunks, chat_completion
 from modules.openai_api.chunks import ChunkBuilder
 from modules.openai_api.responses_events import ResponseBuilder
@@ -89,10 +90,16 @@ def test_responses_surface_names_events() -> None:
     assert failed[0][0] == "response.failed"
 
 
-def test_messages_surface_sends_everything_at_the_end() -> None:
-    surface = MessagesSurface("m")
-    assert surface.opening() == [] and surface.chunks(Piece("text", "t")) == []
+def test_messages_surface_streams_as_the_pieces_come() -> None:
+    surface = MessagesSurface(MessageEvents("m"), lambda: USAGE)
+    assert surface.keepalive() == ("ping", {"type": "ping"})
+    assert [name for name, _ in surface.opening()] == ["message_start", "ping"]
+    first = surface.chunks(Piece("text", "t"))
+    assert [name for name, _ in first] == ["content_block_start", "content_block_delta"]
+    assert surface.chunks(Piece("reasoning", "r")) == []  # thinking was not asked for
+    assert surface.chunks(Annotations(({"type": "url_citation"},))) == []
     names = [name for name, _ in surface.closing(_answer("t", calls=(CALL,)), USAGE)]
-    assert names[0] == "message_start" and names[-1] == "message_stop"
+    assert names[0] == "content_block_stop" and names[-1] == "message_stop"
     error = surface.failure(UnusableReply("bad"))[0]
     assert error[0] == "error" and json.dumps(error[1])
+    assert ChatSurface(ChatChunks(ChunkBuilder("m", "i"), "both", False)).keepalive() is None
