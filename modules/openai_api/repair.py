@@ -1,8 +1,10 @@
 """One repair turn: when a reply breaks the asked-for contract, ask the model once more.
 
-With today's stateless transport the repair turn is a new request that carries the
-history, the model's bad reply and the repair instruction; a transport that continues the
-upstream chat sends only the instruction.
+The repair turn is the history, the model's bad reply and the repair instruction: the
+conversation the bad reply ended plus one user turn, so conversation continuity
+(`balancer.affinity`) types only the instruction into the same upstream chat on the same
+instance; without it (or when that instance has no slot in time) it is a new chat with
+the whole transcript.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 It plans the request (tools, JSON, stop, max_tokens), submits the rendered conversation,
 passes the upstream events through the answer shaper and, when the shaper asks for a
-repair, submits one more turn: history, the bad reply and the repair instruction (the
-transport is stateless today, so a repair is a new upstream request). Each upstream
-request is its own ChatJob and history row; `finish` records the current one.
+repair, submits one more turn: history, the bad reply and the repair instruction (a
+follow-up the runner types into the same upstream chat when continuity knows it). Each
+upstream request is its own ChatJob and history row; `finish` records the current one.
 """
 
 from __future__ import annotations
