@@ -48,10 +48,8 @@ async def create_message(request: Request, coord: CoordinatorDep) -> Response:
         return MessagesSurface(MessageEvents(req.model, thinking=thinking), call.usage)
 
     def body(call: AgentCall) -> dict[str, Any]:
-        answer = call.answer
-        reasoning = answer.reasoning_text if thinking else ""
         return anthropic_messages.message_object(
-            req.model, answer.text, answer.calls, answer.finish_reason, call.usage(), reasoning
+            req.model, call.answer, call.usage(), thinking=thinking
         )
 
     return await respond(request, coord, req, surface, body)

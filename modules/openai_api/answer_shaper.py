@@ -37,6 +37,7 @@ class Finished:
     calls: tuple[ToolCall, ...] = ()
     finish_reason: str = "stop"
     repair: Repair | None = None
+    stop_sequence: str | None = None  # the `stop` string that cut the answer
 
 
 class AnswerShaper:
@@ -87,7 +88,9 @@ class AnswerShaper:
         out = [Piece("reasoning", r) for r in self._held_reasoning if r] + pieces
         if text:
             out.append(Piece("text", text))
-        return Finished(tuple(out), tuple(calls), "tool_calls" if calls else reason)
+        if calls:
+            return Finished(tuple(out), tuple(calls), "tool_calls")
+        return Finished(tuple(out), (), reason, stop_sequence=self._limiter.stop_sequence())
 
     def _held(self) -> str:
         """The answer text not released yet: all of it when buffered."""

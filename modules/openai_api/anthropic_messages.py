@@ -18,6 +18,7 @@ from typing import Any
 from modules.errors import BadRequest
 from modules.openai_api.anthropic_stream import stop_reason
 from modules.openai_api.ids import new_id
+from modules.openai_api.shaped_answer import ShapedAnswer
 from modules.openai_api.tool_parse import ToolCall
 from modules.util.clip import quoted
 
@@ -146,22 +147,18 @@ def _tool_choice(choice: object) -> object:
 
 
 def message_object(
-    model: str,
-    text: str,
-    calls: Sequence[ToolCall],
-    finish_reason: str,
-    usage: dict[str, int],
-    thinking: str = "",
+    model: str, answer: ShapedAnswer, usage: dict[str, int], *, thinking: bool = False
 ) -> dict[str, Any]:
-    """The non-stream Messages response (`thinking`: reasoning to show, when asked for)."""
+    """The non-stream Messages response (`thinking`: the client asked for thinking blocks)."""
+    reasoning = answer.reasoning_text if thinking else ""
     return {
         "id": new_id("msg_"),
         "type": "message",
         "role": "assistant",
         "model": model,
-        "content": content_blocks(text, calls, thinking),
-        "stop_reason": stop_reason(finish_reason),
-        "stop_sequence": None,
+        "content": content_blocks(answer.text, answer.calls, reasoning),
+        "stop_reason": stop_reason(answer.finish_reason, answer.stop_sequence),
+        "stop_sequence": answer.stop_sequence,
         "usage": {
             "input_tokens": usage["prompt_tokens"],
             "output_tokens": usage["completion_tokens"],

@@ -21,8 +21,10 @@ BlockKind = Literal["text", "thinking"]
 _STOP_REASONS = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use"}
 
 
-def stop_reason(finish_reason: str) -> str:
-    """The Messages `stop_reason` of an OpenAI finish reason."""
+def stop_reason(finish_reason: str, stop_sequence: str | None = None) -> str:
+    """The Messages `stop_reason` of an OpenAI finish reason (and the stop string, if one)."""
+    if stop_sequence is not None:
+        return "stop_sequence"
     return _STOP_REASONS.get(finish_reason, "end_turn")
 
 
@@ -74,13 +76,18 @@ class MessageEvents:
         return self._delta("thinking", {"type": "thinking_delta", "thinking": text})
 
     def finish(
-        self, calls: Sequence[ToolCall], finish_reason: str, output_tokens: int
+        self,
+        calls: Sequence[ToolCall],
+        finish_reason: str,
+        output_tokens: int,
+        stop_sequence: str | None = None,
     ) -> list[Event]:
         """Close the open block, add the calls, end the message."""
         events = self._close()
         for call in calls:
             events += self._tool_use(call)
-        delta = {"stop_reason": stop_reason(finish_reason), "stop_sequence": None}
+        reason = stop_reason(finish_reason, stop_sequence)
+        delta = {"stop_reason": reason, "stop_sequence": stop_sequence}
         events.append(_event("message_delta", delta=delta, usage={"output_tokens": output_tokens}))
         events.append(_event("message_stop"))
         return events

@@ -17,23 +17,25 @@ CHARS_PER_TOKEN = 4  # keep in step with chunks.estimate_tokens
 class StopCutter:
     """Cuts a stream of text before the first of the stop strings."""
 
-    __slots__ = ("_stops", "_held", "stopped")
+    __slots__ = ("_stops", "_held", "stopped", "matched")
 
     def __init__(self, stops: Sequence[str]) -> None:
         self._stops = tuple(s for s in stops if s)
         self._held = ""
         self.stopped = False
+        self.matched: str | None = None  # the stop string that cut the text
 
     def feed(self, text: str) -> str:
         """The part of `text` (with what was held) that is safe to pass on now."""
         if self.stopped:
             return ""
         buffer = self._held + text
-        hits = [i for i in (buffer.find(s) for s in self._stops) if i != -1]
+        hits = [(i, s) for s in self._stops if (i := buffer.find(s)) != -1]
         if hits:
             self.stopped = True
             self._held = ""
-            return buffer[: min(hits)]
+            at, self.matched = min(hits, key=lambda hit: hit[0])
+            return buffer[:at]
         keep = self._partial_tail(buffer)
         self._held = buffer[len(buffer) - keep :]
         return buffer[: len(buffer) - keep]
@@ -100,6 +102,12 @@ class OutputLimiter:
         if self._cap is not None and self._cap.reached:
             return "length"
         return "stop" if self._stop.stopped else upstream_reason
+
+    def stop_sequence(self) -> str | None:
+        """The stop string that ended the answer (None: something else ended it)."""
+        if self._cap is not None and self._cap.reached:
+            return None
+        return self._stop.matched
 
     def _capped(self, text: str) -> str:
         return self._cap.feed(text) if self._cap is not None and text else text

@@ -61,6 +61,7 @@ class ShapedAnswer:
     annotations: list[dict[str, Any]] = field(default_factory=list)
     calls: tuple[ToolCall, ...] = ()
     finish_reason: str = "stop"
+    stop_sequence: str | None = None  # the `stop` string that cut it (Messages reports it)
     arena: ArenaFold = field(default_factory=ArenaFold)  # battles: b's answer, model names
 
     def add(self, output: Output) -> None:
@@ -78,6 +79,7 @@ class ShapedAnswer:
         """Note the calls and the finish reason (its last pieces were added already)."""
         self.calls = finished.calls
         self.finish_reason = finished.finish_reason
+        self.stop_sequence = finished.stop_sequence
 
     @property
     def text(self) -> str:

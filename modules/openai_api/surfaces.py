@@ -148,8 +148,11 @@ class MessagesSurface:
         return [*self._events.text(output.text)]
 
     def closing(self, answer: ShapedAnswer, usage: dict[str, int]) -> list[Payload]:
-        finish = answer.finish_reason
-        return [*self._events.finish(answer.calls, finish, usage["completion_tokens"])]
+        tokens = usage["completion_tokens"]
+        finish = self._events.finish(
+            answer.calls, answer.finish_reason, tokens, answer.stop_sequence
+        )
+        return [*finish]
 
     def failure(self, err: BridgeError) -> list[Payload]:
         body = error_reply(err).body["error"]

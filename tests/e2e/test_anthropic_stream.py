@@ -129,3 +129,21 @@ async def test_a_queued_stream_gets_pings_before_its_message(tmp_path: Path) -> 
         start = events.index("message_start")
         assert start > 0 and set(events[:start]) == {"ping"}, events
         assert events[-1] == "message_stop"
+
+
+async def test_a_stop_sequence_is_reported_as_anthropic_does(tmp_path: Path) -> None:
+    async with running_bridge(tmp_path, instances=1) as bridge:
+        model = await bridge.model()
+        client = _client(bridge)
+        ask: list[Any] = [{"role": "user", "content": "one two three"}]
+        whole = await client.messages.create(
+            model=model, max_tokens=100, messages=ask, stop_sequences=["two"]
+        )
+        async with client.messages.stream(
+            model=model, max_tokens=100, messages=ask, stop_sequences=["two"]
+        ) as stream:
+            streamed = await stream.get_final_message()
+        for message in (whole, streamed):
+            assert (message.stop_reason, message.stop_sequence) == ("stop_sequence", "two")
+            text = getattr(message.content[0], "text", None)
+            assert text == expected_reply(model, "one two three").split("two")[0]

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from modules.errors import BadRequest
+from modules.openai_api.answer_shaper import Finished, Piece
 from modules.openai_api.anthropic_messages import message_object, to_chat_body, wants_thinking
+from modules.openai_api.shaped_answer import ShapedAnswer
 from modules.openai_api.tool_parse import ToolCall
 
 TOOL = {
@@ -90,11 +92,18 @@ def test_choices_and_refusals() -> None:
         to_chat_body({"model": "m", "messages": []})
 
 
-def test_message_and_stream_events() -> None:
+def _answer(text: str, calls: tuple[ToolCall, ...] = (), reasoning: str = "") -> ShapedAnswer:
+    answer = ShapedAnswer()
+    answer.add(Piece("reasoning", reasoning))
+    answer.add(Piece("text", text))
+    answer.end(Finished(calls=calls, finish_reason="tool_calls" if calls else "stop"))
+    return answer
+
+
+def test_message_objects() -> None:
     usage = {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7}
-    message = message_object(
-        "m", "Sure.", [ToolCall("call_1", "get_time", '{"zone":"UTC"}')], "tool_calls", usage
-    )
+    call = ToolCall("call_1", "get_time", '{"zone":"UTC"}')
+    message = message_object("m", _answer("Sure.", (call,)), usage)
     assert message["stop_reason"] == "tool_use"
     assert message["content"][1] == {
         "type": "tool_use",
@@ -102,7 +111,14 @@ def test_message_and_stream_events() -> None:
         "name": "get_time",
         "input": {"zone": "UTC"},
     }
-    thought = message_object("m", "A.", [], "stop", usage, thinking="why")
-    assert [b["type"] for b in thought["content"]] == ["thinking", "text"]
+    assert message["usage"] == {"input_tokens": 3, "output_tokens": 4}
+    thought = _answer("A.", reasoning="why")
+    assert [b["type"] for b in message_object("m", thought, usage)["content"]] == ["text"]
+    shown = message_object("m", thought, usage, thinking=True)["content"]
+    assert shown[0] == {"type": "thinking", "thinking": "why", "signature": ""}
     assert wants_thinking({"thinking": {"type": "enabled", "budget_tokens": 1024}})
     assert not wants_thinking({"thinking": {"type": "disabled"}}) and not wants_thinking({})
+    cut = _answer("Hi")
+    cut.stop_sequence = "!"
+    stopped = message_object("m", cut, usage)
+    assert (stopped["stop_reason"], stopped["stop_sequence"]) == ("stop_sequence", "!")

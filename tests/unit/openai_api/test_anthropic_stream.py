@@ -62,6 +62,8 @@ def test_without_thinking_asked_reasoning_is_not_sent_and_an_empty_answer_has_no
     out = events.finish([], "length", 0)
     assert [name for name, _ in out] == ["message_delta", "message_stop"]
     assert out[0][1]["delta"]["stop_reason"] == "max_tokens"
+    cut = MessageEvents("m").finish([], "stop", 1, "!")[0][1]["delta"]
+    assert cut == {"stop_reason": "stop_sequence", "stop_sequence": "!"}
 
 
 def test_an_error_event() -> None:

@@ -35,7 +35,8 @@ def test_held_text_is_released_when_it_is_not_a_stop() -> None:
 
 
 def test_earliest_of_several_stops_wins() -> None:
-    assert _run(StopCutter(["\n\n", "Human:"]), ["a Human: b\n\nc"]) == "a "
+    cutter = StopCutter(["\n\n", "Human:"])
+    assert _run(cutter, ["a Human: b\n\nc"]) == "a " and cutter.matched == "Human:"
     assert _run(StopCutter([""]), ["kept"]) == "kept"
 
 
@@ -57,6 +58,10 @@ def test_finish_reasons() -> None:
     stopped = OutputLimiter(stops=["!"])
     _run(stopped, ["Hi! you"])
     assert stopped.finish_reason("content_filter") == "stop"
+    assert stopped.stop_sequence() == "!"  # the string that ended it (Anthropic reports it)
+    capped = OutputLimiter(stops=["!"], max_tokens=1)
+    _run(capped, ["Hello! you"])
+    assert capped.finish_reason("stop") == "length" and capped.stop_sequence() is None
     free = OutputLimiter(stops=["!"], max_tokens=100)
     assert _run(free, ["Hi there"]) == "Hi there"
     assert not free.done and free.finish_reason("content_filter") == "content_filter"
