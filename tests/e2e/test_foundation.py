@@ -9,6 +9,7 @@ import openai
 import psutil
 import pytest
 
+from modules.browser.flags import use_sandbox
 from modules.local_arena import expected_reply
 from modules.local_arena.catalog import MODELS
 from tests.e2e.harness import running_bridge, wait_for
@@ -154,3 +155,27 @@ async def test_no_browser_process_outlives_the_server(tmp_path) -> None:
         assert _browser_processes(), "the bridge should run Chromium"
         assert bridge.coordinator.driver.browser_pids()
     await wait_for(lambda: not _browser_processes(), 15, "Chromium processes to exit")
+
+
+def _cmdlines() -> list[str]:
+    lines = []
+    for proc in _browser_processes():
+        try:
+            lines.append(" ".join(proc.cmdline()))
+        except psutil.Error:
+            continue
+    return lines
+
+
+async def test_the_network_stack_has_no_process_of_its_own_without_a_sandbox(tmp_path) -> None:
+    async with running_bridge(tmp_path, instances=1) as bridge:
+        model = await bridge.model()
+        reply = await bridge.client.chat.completions.create(
+            model=model, messages=[{"role": "user", "content": "through the network"}]
+        )
+        assert reply.choices[0].message.content == expected_reply(model, "through the network")
+        sandboxed = use_sandbox(bridge.coordinator.config.browser.sandbox)
+        lines = _cmdlines()
+        assert any("--type=renderer" in line for line in lines), "the page's renderer is seen"
+        network = [line for line in lines if "network.mojom.NetworkService" in line]
+        assert bool(network) == sandboxed, network
